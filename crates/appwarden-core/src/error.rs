@@ -1,0 +1,138 @@
+//! One error type for callers of the core (the CLI, the desktop shell), with a small
+//! [`ErrorCode`] that user interfaces switch on instead of matching message strings.
+
+use crate::api_url::ApiUrlError;
+use crate::fingerprint::FingerprintParseError;
+use crate::github::{GitHubError, ListError};
+use crate::jwt::SignError;
+use crate::key::KeyError;
+use crate::store::{KeyringError, StoreError};
+
+/// What kind of failure, for a UI to decide how to present it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A private key or public key could not be used.
+    InvalidKey,
+    /// Something the user typed is not valid (ID, URL, fingerprint, name).
+    InvalidInput,
+    NotFound,
+    /// It exists already.
+    Conflict,
+    /// GitHub refused the app's credentials (401).
+    KeyRejected,
+    /// GitHub says the JWT's time claims are off.
+    ClockSkew,
+    RateLimited,
+    Forbidden,
+    IpAllowList,
+    Suspended,
+    /// GitHub could not be reached.
+    Network,
+    Timeout,
+    /// GitHub answered with a 5xx.
+    GithubUnavailable,
+    /// GitHub's answer could not be understood.
+    InvalidResponse,
+    KeyringUnavailable,
+    KeyringLocked,
+    /// The keyring lost a key the config names.
+    KeyringMissing,
+    /// The config file could not be read or written.
+    Config,
+    /// A listing stopped part way.
+    Incomplete,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Fingerprint(#[from] FingerprintParseError),
+    #[error(transparent)]
+    ApiUrl(#[from] ApiUrlError),
+    #[error(transparent)]
+    GitHub(#[from] GitHubError),
+    #[error(transparent)]
+    List(#[from] ListError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error("{0}")]
+    InvalidInput(String),
+}
+
+impl From<KeyringError> for Error {
+    fn from(err: KeyringError) -> Self {
+        Error::Store(StoreError::Keyring(err))
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Key(_) | Error::Sign(_) => ErrorCode::InvalidKey,
+            Error::Fingerprint(_) | Error::ApiUrl(_) | Error::InvalidInput(_) => {
+                ErrorCode::InvalidInput
+            }
+            Error::GitHub(err) => github_code(err),
+            Error::List(_) => ErrorCode::Incomplete,
+            Error::Store(err) => match err {
+                StoreError::Config(_) => ErrorCode::Config,
+                StoreError::Keyring(
+                    KeyringError::Unavailable { .. } | KeyringError::Failed { .. },
+                ) => ErrorCode::KeyringUnavailable,
+                StoreError::Keyring(KeyringError::Locked { .. }) => ErrorCode::KeyringLocked,
+                StoreError::Keyring(KeyringError::Missing { .. })
+                | StoreError::StoredKeyMismatch { .. } => ErrorCode::KeyringMissing,
+                StoreError::AppExists(_) | StoreError::KeyExists { .. } => ErrorCode::Conflict,
+                StoreError::AppNotFound { .. }
+                | StoreError::KeyNotFound { .. }
+                | StoreError::NoKeys { .. } => ErrorCode::NotFound,
+                StoreError::InvalidName(_)
+                | StoreError::TooManyKeys { .. }
+                | StoreError::LastKey { .. } => ErrorCode::InvalidInput,
+            },
+        }
+    }
+
+    /// A sentence saying what to do next, where the message alone does not.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::GitHub(err) => Some(err.hint()),
+            Error::List(err) => Some(err.source.hint()),
+            _ => None,
+        }
+    }
+
+    pub fn github(&self) -> Option<&GitHubError> {
+        match self {
+            Error::GitHub(err) => Some(err),
+            Error::List(err) => Some(&err.source),
+            _ => None,
+        }
+    }
+}
+
+fn github_code(err: &GitHubError) -> ErrorCode {
+    match err {
+        GitHubError::Api(api) if api.is_clock_skew() => ErrorCode::ClockSkew,
+        GitHubError::Api(api) if api.is_ip_allow_list() => ErrorCode::IpAllowList,
+        GitHubError::Api(api) if api.is_suspended() => ErrorCode::Suspended,
+        GitHubError::Api(api) => match api.status {
+            401 => ErrorCode::KeyRejected,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            422 => ErrorCode::InvalidInput,
+            500..=599 => ErrorCode::GithubUnavailable,
+            _ => ErrorCode::InvalidResponse,
+        },
+        GitHubError::RateLimited { .. } => ErrorCode::RateLimited,
+        GitHubError::Network { .. } => ErrorCode::Network,
+        GitHubError::Timeout { .. } => ErrorCode::Timeout,
+        GitHubError::InvalidResponse { .. } => ErrorCode::InvalidResponse,
+        GitHubError::Sign(_) => ErrorCode::InvalidKey,
+    }
+}

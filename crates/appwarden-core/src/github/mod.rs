@@ -1,0 +1,182 @@
+//! The GitHub REST client: the endpoints Appwarden uses, over [`client::GitHubClient`].
+
+pub mod client;
+pub mod error;
+pub mod link;
+pub mod listing;
+pub mod models;
+
+pub use client::{Auth, ClientOptions, GitHubClient};
+pub use error::{ApiError, GitHubError};
+pub use listing::{ListError, PageEvent};
+pub use models::*;
+
+use crate::jwt::JwtSigner;
+use crate::secret::AccessToken;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+
+/// A freshly minted installation access token with what it grants.
+#[derive(Debug, Clone)]
+pub struct InstallationToken {
+    pub token: AccessToken,
+    pub expires_at: DateTime<Utc>,
+    pub permissions: Permissions,
+    /// `all` or `selected`.
+    pub repository_selection: Option<String>,
+    /// The repositories granted, when the token is limited to some.
+    pub repositories: Option<Vec<Repository>>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawToken {
+    token: String,
+    expires_at: DateTime<Utc>,
+    #[serde(default)]
+    permissions: Permissions,
+    #[serde(default)]
+    repository_selection: Option<String>,
+    #[serde(default)]
+    repositories: Option<Vec<Repository>>,
+}
+
+impl GitHubClient {
+    /// `GET /app`: the app the JWT belongs to.
+    pub async fn app(&self, signer: &JwtSigner) -> Result<App, GitHubError> {
+        self.get_json("/app", Auth::App(signer)).await
+    }
+
+    /// `GET /app/installations/{id}`.
+    pub async fn installation(
+        &self,
+        signer: &JwtSigner,
+        id: u64,
+    ) -> Result<Installation, GitHubError> {
+        self.get_json(&format!("/app/installations/{id}"), Auth::App(signer))
+            .await
+    }
+
+    /// `GET /orgs/{org}/installation`.
+    pub async fn org_installation(
+        &self,
+        signer: &JwtSigner,
+        org: &str,
+    ) -> Result<Installation, GitHubError> {
+        self.get_json(
+            &format!("/orgs/{}/installation", segment(org)),
+            Auth::App(signer),
+        )
+        .await
+    }
+
+    /// `GET /users/{username}/installation`.
+    pub async fn user_installation(
+        &self,
+        signer: &JwtSigner,
+        user: &str,
+    ) -> Result<Installation, GitHubError> {
+        self.get_json(
+            &format!("/users/{}/installation", segment(user)),
+            Auth::App(signer),
+        )
+        .await
+    }
+
+    /// `GET /repos/{owner}/{repo}/installation`.
+    pub async fn repo_installation(
+        &self,
+        signer: &JwtSigner,
+        owner: &str,
+        repo: &str,
+    ) -> Result<Installation, GitHubError> {
+        let path = format!("/repos/{}/{}/installation", segment(owner), segment(repo));
+        self.get_json(&path, Auth::App(signer)).await
+    }
+
+    /// The installation on an account (`octo-org`) or a repository (`octo-org/repo`).
+    /// Organizations are asked first, then users, as GitHub keeps them apart.
+    pub async fn find_installation(
+        &self,
+        signer: &JwtSigner,
+        target: &str,
+    ) -> Result<Installation, GitHubError> {
+        let target = target.trim().trim_start_matches('@');
+        if let Some((owner, repo)) = target.split_once('/') {
+            return self.repo_installation(signer, owner, repo).await;
+        }
+        match self.org_installation(signer, target).await {
+            Err(err) if err.status() == Some(404) => self.user_installation(signer, target).await,
+            other => other,
+        }
+    }
+
+    /// `POST /app/installations/{id}/access_tokens`.
+    pub async fn create_installation_token(
+        &self,
+        signer: &JwtSigner,
+        installation_id: u64,
+        request: &TokenRequest,
+    ) -> Result<InstallationToken, GitHubError> {
+        let body = serde_json::to_value(request).unwrap_or_default();
+        let path = format!("/app/installations/{installation_id}/access_tokens");
+        let answer = self
+            .send(Method::POST, &path, Auth::App(signer), Some(&body))
+            .await?;
+        let raw: RawToken = answer.json()?;
+        Ok(InstallationToken {
+            token: AccessToken::new(raw.token),
+            expires_at: raw.expires_at,
+            permissions: raw.permissions,
+            repository_selection: raw.repository_selection,
+            repositories: raw.repositories,
+        })
+    }
+
+    /// `DELETE /installation/token`: revokes the token used to call it.
+    pub async fn revoke_installation_token(&self, token: &AccessToken) -> Result<(), GitHubError> {
+        self.send(
+            Method::DELETE,
+            "/installation/token",
+            Auth::Token(token),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `GET /installation/repositories`, every page.
+    pub async fn installation_repositories(
+        &self,
+        token: &AccessToken,
+    ) -> Result<Vec<Repository>, GitHubError> {
+        let mut repositories = Vec::new();
+        let mut page = 1;
+        loop {
+            let path = format!("/installation/repositories?per_page=100&page={page}");
+            let answer = self
+                .send(Method::GET, &path, Auth::Token(token), None)
+                .await?;
+            let batch: InstallationRepositories = answer.json()?;
+            repositories.extend(batch.repositories);
+            let has_next = answer
+                .header("link")
+                .map(link::parse)
+                .is_some_and(|l| l.contains_key("next"));
+            if !has_next {
+                return Ok(repositories);
+            }
+            page += 1;
+        }
+    }
+
+    /// `GET /rate_limit` (free of charge).
+    pub async fn rate_limit(&self, auth: Auth<'_>) -> Result<RateLimitOverview, GitHubError> {
+        self.get_json("/rate_limit", auth).await
+    }
+}
+
+/// Escapes one path segment (logins and repository names are already URL-safe on GitHub,
+/// but user input may not be).
+fn segment(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -1,0 +1,32 @@
+//! Appwarden's core: everything an administrator of GitHub Apps does, without a GUI.
+//!
+//! - [`key`], [`pem`], [`fingerprint`]: read RSA keys as users have them, compute GitHub's
+//!   `SHA256:` fingerprints.
+//! - [`jwt`]: sign app JWTs (aws-lc) and reuse them while fresh.
+//! - [`github`]: the REST client (retries, rate limits, clock skew, concurrent listing).
+//! - [`token_cache`]: installation tokens reused while they have time left.
+//! - [`store`]: apps in a config file, private keys in the OS keyring.
+//! - [`session`]: an app ready to call GitHub.
+//! - [`error`]: one error type with a code enum for user interfaces.
+//!
+//! Secrets are wrapped in [`secret`] types; time comes from a [`clock::Clock`].
+
+pub mod api_url;
+pub mod clock;
+pub mod error;
+pub mod fingerprint;
+pub mod github;
+pub mod jwt;
+pub mod key;
+pub mod pem;
+pub mod secret;
+pub mod session;
+pub mod store;
+pub mod token_cache;
+
+pub use api_url::ApiUrl;
+pub use error::{Error, ErrorCode};
+pub use fingerprint::Fingerprint;
+pub use key::{KeyError, KeyWarning, PrivateKey, PublicKey};
+pub use secret::{AccessToken, Jwt, SecretBytes};
+pub use session::AppSession;

@@ -1,0 +1,314 @@
+//! The app store: apps in the config file, their private keys in the OS keyring.
+//!
+//! Write order makes a crash harmless. Adding writes the keyring entry first and the config
+//! second: a crash in between leaves an unreferenced keyring entry (with a deterministic
+//! name, so adding the same key again simply overwrites it) and a config that still works.
+//! Removing writes the config first and deletes the keyring entry second: a crash in between
+//! again leaves only an unreferenced entry. The config never names an entry that was not
+//! written.
+
+pub mod config;
+pub mod keyring;
+
+pub use config::{AppConfig, Config, ConfigError, ConfigFile, KeyConfig};
+pub use keyring::{KeyringError, MemorySecretStore, OsKeyring, SecretStore};
+
+use crate::api_url::ApiUrl;
+use crate::fingerprint::Fingerprint;
+use crate::key::PrivateKey;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// The keyring service name all of Appwarden's entries are stored under.
+pub const KEYRING_SERVICE: &str = "appwarden";
+/// GitHub allows at most this many private keys per app.
+pub const MAX_KEYS_PER_APP: usize = 25;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    #[error(
+        "An app named \"{0}\" already exists. Choose another name, or remove the old one first (appwarden app remove)."
+    )]
+    AppExists(String),
+    #[error("No app named \"{name}\" is configured.{known} Add it with `appwarden app add`.")]
+    AppNotFound { name: String, known: String },
+    #[error("App names must be 1 to 100 printable characters; \"{0}\" is not.")]
+    InvalidName(String),
+    #[error("The key {fingerprint} is already stored for \"{app}\".")]
+    KeyExists {
+        app: String,
+        fingerprint: Fingerprint,
+    },
+    #[error("\"{app}\" has no key {fingerprint}. `appwarden app list` shows its keys.")]
+    KeyNotFound {
+        app: String,
+        fingerprint: Fingerprint,
+    },
+    #[error(
+        "\"{app}\" already has {MAX_KEYS_PER_APP} keys, GitHub's limit. Remove an old key first."
+    )]
+    TooManyKeys { app: String },
+    #[error(
+        "{fingerprint} is the only key of \"{app}\"; add its replacement first, or remove the whole app."
+    )]
+    LastKey {
+        app: String,
+        fingerprint: Fingerprint,
+    },
+    #[error(
+        "The key stored in the keyring for \"{app}\" ({entry}) is damaged or was replaced: it no longer matches {fingerprint}. Remove the key and add it again."
+    )]
+    StoredKeyMismatch {
+        app: String,
+        entry: String,
+        fingerprint: Fingerprint,
+    },
+    #[error("\"{app}\" has no keys stored. Add one with `appwarden app key add`.")]
+    NoKeys { app: String },
+}
+
+/// What identifies a new app.
+#[derive(Debug, Clone)]
+pub struct NewApp {
+    pub name: String,
+    pub api_url: ApiUrl,
+    pub app_id: u64,
+    pub client_id: Option<String>,
+}
+
+/// Apps and their keys.
+#[derive(Debug, Clone)]
+pub struct AppStore {
+    config: ConfigFile,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl AppStore {
+    pub fn new(config: ConfigFile, secrets: Arc<dyn SecretStore>) -> Self {
+        Self { config, secrets }
+    }
+
+    /// The config in its usual place and the OS keyring.
+    pub fn open_default() -> Result<Self, StoreError> {
+        Ok(Self::new(
+            ConfigFile::default_location()?,
+            Arc::new(OsKeyring::new(KEYRING_SERVICE)),
+        ))
+    }
+
+    pub fn config_file(&self) -> &ConfigFile {
+        &self.config
+    }
+
+    pub fn apps(&self) -> Result<Vec<AppConfig>, StoreError> {
+        Ok(self.config.load()?.apps)
+    }
+
+    /// An app by name (case-insensitive) or, failing that, by app ID.
+    pub fn app(&self, name_or_id: &str) -> Result<AppConfig, StoreError> {
+        let config = self.config.load()?;
+        find(&config, name_or_id).map(|index| config.apps[index].clone())
+    }
+
+    /// Stores the key in the keyring, then the app in the config.
+    pub fn add_app(
+        &self,
+        new: NewApp,
+        key: &PrivateKey,
+        now: DateTime<Utc>,
+    ) -> Result<AppConfig, StoreError> {
+        let name = validate_name(&new.name)?;
+        let mut config = self.config.load()?;
+        if config
+            .apps
+            .iter()
+            .any(|app| app.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(StoreError::AppExists(name));
+        }
+        let api_url = new.api_url.to_string();
+        let key_config = self.put_key(&api_url, new.app_id, key, now)?;
+        let app = AppConfig {
+            name,
+            api_url,
+            app_id: new.app_id,
+            client_id: new.client_id.filter(|id| !id.trim().is_empty()),
+            keys: vec![key_config.clone()],
+        };
+        config.apps.push(app.clone());
+        self.save_or_undo(&config, &key_config)?;
+        Ok(app)
+    }
+
+    /// Adds another key to an app (rotation).
+    pub fn add_key(
+        &self,
+        app_name: &str,
+        key: &PrivateKey,
+        now: DateTime<Utc>,
+    ) -> Result<KeyConfig, StoreError> {
+        let mut config = self.config.load()?;
+        let index = find(&config, app_name)?;
+        let app = &config.apps[index];
+        let fingerprint = key.fingerprint();
+        if app.keys.iter().any(|k| k.fingerprint == fingerprint) {
+            return Err(StoreError::KeyExists {
+                app: app.name.clone(),
+                fingerprint,
+            });
+        }
+        if app.keys.len() >= MAX_KEYS_PER_APP {
+            return Err(StoreError::TooManyKeys {
+                app: app.name.clone(),
+            });
+        }
+        let key_config = self.put_key(&app.api_url, app.app_id, key, now)?;
+        config.apps[index].keys.push(key_config.clone());
+        self.save_or_undo(&config, &key_config)?;
+        Ok(key_config)
+    }
+
+    /// Removes one key: from the config first, then from the keyring.
+    pub fn remove_key(
+        &self,
+        app_name: &str,
+        fingerprint: &Fingerprint,
+    ) -> Result<KeyConfig, StoreError> {
+        let mut config = self.config.load()?;
+        let index = find(&config, app_name)?;
+        let app = &mut config.apps[index];
+        let Some(position) = app.keys.iter().position(|k| &k.fingerprint == fingerprint) else {
+            return Err(StoreError::KeyNotFound {
+                app: app.name.clone(),
+                fingerprint: *fingerprint,
+            });
+        };
+        if app.keys.len() == 1 {
+            return Err(StoreError::LastKey {
+                app: app.name.clone(),
+                fingerprint: *fingerprint,
+            });
+        }
+        let removed = app.keys.remove(position);
+        self.config.save(&config)?;
+        // The config no longer names the entry; a failure here only leaves an orphan.
+        let _ = self.secrets.delete(&removed.keyring_entry);
+        Ok(removed)
+    }
+
+    /// Removes an app and all its keys.
+    pub fn remove_app(&self, app_name: &str) -> Result<AppConfig, StoreError> {
+        let mut config = self.config.load()?;
+        let index = find(&config, app_name)?;
+        let removed = config.apps.remove(index);
+        self.config.save(&config)?;
+        for key in &removed.keys {
+            let _ = self.secrets.delete(&key.keyring_entry);
+        }
+        Ok(removed)
+    }
+
+    /// Reads one key back from the keyring and checks it is the key the config names.
+    pub fn load_key(&self, app: &AppConfig, key: &KeyConfig) -> Result<PrivateKey, StoreError> {
+        let mismatch = || StoreError::StoredKeyMismatch {
+            app: app.name.clone(),
+            entry: key.keyring_entry.clone(),
+            fingerprint: key.fingerprint,
+        };
+        let der = self.secrets.get(&key.keyring_entry)?;
+        let private = PrivateKey::from_pkcs1_der(der.expose_bytes()).map_err(|_| mismatch())?;
+        if private.fingerprint() != key.fingerprint {
+            return Err(mismatch());
+        }
+        Ok(private)
+    }
+
+    /// The key to sign with: the most recently added one.
+    pub fn signing_key(&self, app: &AppConfig) -> Result<PrivateKey, StoreError> {
+        let newest = app
+            .keys
+            .iter()
+            .max_by_key(|key| key.added_at)
+            .ok_or_else(|| StoreError::NoKeys {
+                app: app.name.clone(),
+            })?;
+        self.load_key(app, newest)
+    }
+
+    fn put_key(
+        &self,
+        api_url: &str,
+        app_id: u64,
+        key: &PrivateKey,
+        now: DateTime<Utc>,
+    ) -> Result<KeyConfig, StoreError> {
+        let fingerprint = key.fingerprint();
+        let host = ApiUrl::parse(api_url)
+            .map(|url| url.host())
+            .unwrap_or_else(|_| api_url.to_owned());
+        let keyring_entry = format!("{host}/app-{app_id}/{}", fingerprint.base64());
+        self.secrets.put(&keyring_entry, key.expose_pkcs1_der())?;
+        Ok(KeyConfig {
+            fingerprint,
+            keyring_entry,
+            added_at: now,
+            bits: key.public_key().bits(),
+        })
+    }
+
+    /// Saves the config; if that fails, takes the just-written keyring entry back out so that
+    /// a failed command changes nothing.
+    fn save_or_undo(&self, config: &Config, written: &KeyConfig) -> Result<(), StoreError> {
+        if let Err(err) = self.config.save(config) {
+            let _ = self.secrets.delete(&written.keyring_entry);
+            return Err(err.into());
+        }
+        Ok(())
+    }
+}
+
+fn find(config: &Config, name_or_id: &str) -> Result<usize, StoreError> {
+    let wanted = name_or_id.trim();
+    if let Some(index) = config
+        .apps
+        .iter()
+        .position(|app| app.name.eq_ignore_ascii_case(wanted))
+    {
+        return Ok(index);
+    }
+    if let Ok(app_id) = wanted.parse::<u64>() {
+        let matches: Vec<usize> = config
+            .apps
+            .iter()
+            .enumerate()
+            .filter(|(_, app)| app.app_id == app_id)
+            .map(|(i, _)| i)
+            .collect();
+        if let [index] = matches.as_slice() {
+            return Ok(*index);
+        }
+    }
+    let names: Vec<&str> = config.apps.iter().map(|app| app.name.as_str()).collect();
+    let known = if names.is_empty() {
+        " No apps are configured yet.".to_owned()
+    } else {
+        format!(" Configured: {}.", names.join(", "))
+    };
+    Err(StoreError::AppNotFound {
+        name: wanted.to_owned(),
+        known,
+    })
+}
+
+fn validate_name(name: &str) -> Result<String, StoreError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > 100 || trimmed.chars().any(char::is_control)
+    {
+        return Err(StoreError::InvalidName(name.to_owned()));
+    }
+    Ok(trimmed.to_owned())
+}
