@@ -3,6 +3,8 @@
 //!
 //! `ghes.example.com` and `https://ghes.example.com` become `https://ghes.example.com/api/v3`;
 //! `github.com` becomes `https://api.github.com`; any URL that already has a path is kept.
+//! A plain `http://` URL is taken exactly as given: GitHub and Enterprise Server are served
+//! over https, so an http URL is an explicit API URL (such as the local simulator).
 
 use std::fmt;
 use url::Url;
@@ -73,7 +75,7 @@ impl ApiUrl {
             base.push_str(&format!(":{port}"));
         }
         let path = url.path().trim_end_matches('/');
-        if path.is_empty() {
+        if path.is_empty() && url.scheme() == "https" {
             base.push_str("/api/v3");
         } else {
             base.push_str(path);
@@ -158,7 +160,11 @@ mod tests {
                 "https://ghes.example.com/api/v3/",
                 "https://ghes.example.com/api/v3",
             ),
-            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v3"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            (
+                "http://127.0.0.1:8080/api/v3/",
+                "http://127.0.0.1:8080/api/v3",
+            ),
             ("http://127.0.0.1:8080/gh", "http://127.0.0.1:8080/gh"),
             ("https://api.acme.ghe.com", "https://api.acme.ghe.com"),
             ("acme.ghe.com", "https://api.acme.ghe.com"),

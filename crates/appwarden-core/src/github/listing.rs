@@ -31,15 +31,35 @@ pub struct PageEvent {
 }
 
 /// A listing that did not complete.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "The list of installations is incomplete: {pages_done} of {total_pages} pages arrived before an error. {source} Try again."
-)]
+#[derive(Debug)]
 pub struct ListError {
     pub pages_done: u32,
     pub total_pages: u32,
-    #[source]
     pub source: GitHubError,
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.pages_done, self.total_pages) {
+            (0, _) => write!(f, "{}", self.source),
+            (done, 0) => write!(
+                f,
+                "The list of installations is incomplete: {done} pages arrived, then: {}",
+                self.source
+            ),
+            (done, total) => write!(
+                f,
+                "The list of installations is incomplete: {done} of {total} pages arrived, then: {}",
+                self.source
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ListError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 struct Page {

@@ -1,0 +1,172 @@
+//! The command line's shape (clap). Kept apart from what the commands do.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Manage GitHub App private keys, fingerprints, installations and installation tokens.
+///
+/// Keys live in the OS keyring; the config (apps, fingerprints, no key material) lives in
+/// the OS config directory or $APPWARDEN_CONFIG_DIR.
+#[derive(Parser)]
+#[command(name = "appwarden", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Work with private key files: fingerprints and comparisons.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Apps stored in the keyring and config.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Print a JWT for the app (valid about 9 minutes).
+    Jwt(AppArgs),
+    /// List every installation of the app.
+    Installations(InstallationsArgs),
+    /// Mint an installation access token (or `token revoke` one).
+    Token(TokenArgs),
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Print a key's fingerprint as GitHub shows it (SHA256:…).
+    Fingerprint {
+        /// PEM file (private or public key), or - for standard input.
+        file: String,
+    },
+    /// Compare a key with a fingerprint copied from GitHub. Exit 0 on a match, 1 on a
+    /// mismatch, 2 on an error.
+    Compare {
+        /// PEM file, or - for standard input.
+        file: String,
+        /// The fingerprint from the app's settings page (with or without SHA256:).
+        fingerprint: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AppCommand {
+    /// Store an app: its private key goes into the OS keyring.
+    Add {
+        /// A name of your choosing, used as --app NAME later.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        app_id: String,
+        /// The app's client ID (Iv…); recommended as the JWT issuer. Read from GitHub when omitted.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// github.com (default), an Enterprise Server host, or an API URL.
+        #[arg(long)]
+        api_url: Option<String>,
+        /// The private key (.pem) GitHub downloaded, or - for standard input.
+        #[arg(long)]
+        key: String,
+        /// Store without asking GitHub whether it accepts the key.
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// List stored apps and their key fingerprints.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an app and delete its keys from the keyring.
+    Remove { name: String },
+    /// Add or remove one of an app's keys (GitHub allows 25 per app).
+    #[command(subcommand)]
+    Key(AppKeyCommand),
+    /// Check each stored key of the app against GitHub (GET /app).
+    Verify {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AppKeyCommand {
+    /// Add another private key to an app (for rotation).
+    Add {
+        app: String,
+        /// PEM file, or - for standard input.
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// Remove one key from an app and from the keyring.
+    Remove {
+        app: String,
+        /// The key's fingerprint (SHA256:…), as `app list` shows it.
+        fingerprint: String,
+    },
+}
+
+/// Which app to act as: a stored one (--app), or ad hoc (--app-id and --key; nothing is stored).
+#[derive(Args, Clone, Default)]
+pub struct AppArgs {
+    /// A stored app's name (or app ID). Default: $APPWARDEN_APP, or the only stored app.
+    #[arg(long, env = "APPWARDEN_APP", conflicts_with_all = ["app_id", "key"])]
+    pub app: Option<String>,
+    /// Ad hoc: the app ID.
+    #[arg(long, requires = "key")]
+    pub app_id: Option<String>,
+    /// Ad hoc: the client ID, used as the JWT issuer.
+    #[arg(long, requires = "app_id")]
+    pub client_id: Option<String>,
+    /// Ad hoc: the private key file, or - for standard input.
+    #[arg(long, requires = "app_id")]
+    pub key: Option<String>,
+    /// Ad hoc: github.com (default), an Enterprise Server host, or an API URL.
+    #[arg(long, requires = "app_id")]
+    pub api_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct InstallationsArgs {
+    #[command(flatten)]
+    pub app: AppArgs,
+    #[arg(long)]
+    pub json: bool,
+    /// Pages fetched at once (1 = one at a time).
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub action: Option<TokenAction>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// The installation: its ID, an account login, or owner/repo.
+    #[arg(long)]
+    pub installation: Option<String>,
+    /// Limit the token to this repository (name or owner/name); repeatable.
+    #[arg(long = "repo")]
+    pub repos: Vec<String>,
+    /// Limit the token to this permission, NAME=LEVEL (read, write, admin); repeatable.
+    #[arg(long = "permission")]
+    pub permissions: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum TokenAction {
+    /// Revoke an installation token (DELETE /installation/token).
+    Revoke {
+        /// The token, or - to read it from standard input.
+        token: String,
+        /// github.com (default), an Enterprise Server host, or an API URL.
+        #[arg(long, conflicts_with = "app")]
+        api_url: Option<String>,
+        /// Take the API URL from this stored app.
+        #[arg(long)]
+        app: Option<String>,
+    },
+}

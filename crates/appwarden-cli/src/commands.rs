@@ -1,0 +1,423 @@
+//! What each command does, in terms of the core.
+
+use crate::args::{
+    AppArgs, AppCommand, AppKeyCommand, Command, InstallationsArgs, KeyCommand, TokenAction,
+    TokenArgs,
+};
+use crate::{input, output};
+use appwarden_core::github::{ClientOptions, GitHubClient, Installation};
+use appwarden_core::store::{AppConfig, AppStore, NewApp};
+use appwarden_core::{AccessToken, ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock, key};
+use std::io::{IsTerminal, Read, Write};
+
+/// Runs a command; returns the exit code.
+pub fn run(command: Command) -> Result<i32, Error> {
+    match command {
+        Command::Key(KeyCommand::Fingerprint { file }) => {
+            let public = key::public_key_from_pem(&input::read_key_source(&file)?)?;
+            warn_about(&public);
+            println!("{}", public.fingerprint());
+            Ok(0)
+        }
+        Command::Key(KeyCommand::Compare { file, fingerprint }) => {
+            let expected = Fingerprint::parse(&fingerprint)?;
+            let public = key::public_key_from_pem(&input::read_key_source(&file)?)?;
+            if public.fingerprint() == expected {
+                println!("match: {}", public.fingerprint());
+                Ok(0)
+            } else {
+                println!(
+                    "mismatch: the key is {}, not {expected}",
+                    public.fingerprint()
+                );
+                Ok(1)
+            }
+        }
+        Command::App(command) => app_command(command),
+        Command::Jwt(app) => {
+            let session = session(&app, ClientOptions::default())?;
+            let jwt = session.signer.jwt(session.client.github_now())?;
+            println!("{}", jwt.expose_secret());
+            Ok(0)
+        }
+        Command::Installations(args) => installations(args),
+        Command::Token(args) => token(args),
+    }
+}
+
+fn warn_about(public: &appwarden_core::PublicKey) {
+    for warning in public.warnings() {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::InvalidInput(format!("Could not start: {e}")))
+}
+
+fn app_command(command: AppCommand) -> Result<i32, Error> {
+    let store = AppStore::open_default()?;
+    match command {
+        AppCommand::Add {
+            name,
+            app_id,
+            client_id,
+            api_url,
+            key,
+            no_verify,
+        } => {
+            let app_id = input::app_id(&app_id)?;
+            let api_url = api_url
+                .as_deref()
+                .map(ApiUrl::parse)
+                .transpose()?
+                .unwrap_or_default();
+            let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
+            warn_about(private.public_key());
+            let mut client_id = client_id.filter(|c| !c.trim().is_empty());
+            if !no_verify {
+                let session = AppSession::new(
+                    api_url.clone(),
+                    app_id,
+                    client_id.as_deref(),
+                    private.clone(),
+                    clock::system(),
+                    ClientOptions::default(),
+                )?;
+                let app = runtime()?.block_on(session.client.app(&session.signer))?;
+                if app.id != app_id {
+                    return Err(Error::InvalidInput(format!(
+                        "GitHub says this key belongs to app {} (\"{}\"), not app {app_id}. Check the app ID.",
+                        app.id, app.name
+                    )));
+                }
+                eprintln!(
+                    "GitHub accepts this key for \"{}\" (app {}).",
+                    app.name, app.id
+                );
+                client_id = client_id.or(app.client_id);
+            }
+            let app = store.add_app(
+                NewApp {
+                    name,
+                    api_url,
+                    app_id,
+                    client_id,
+                },
+                &private,
+                chrono::Utc::now(),
+            )?;
+            eprintln!(
+                "Stored \"{}\" ({}); its private key is in the OS keyring.",
+                app.name, app.api_url
+            );
+            println!("{}", private.fingerprint());
+            Ok(0)
+        }
+        AppCommand::List { json } => {
+            let apps = store.apps()?;
+            if json {
+                println!("{}", output::json(&apps));
+            } else if apps.is_empty() {
+                eprintln!("No apps stored yet. Add one with `appwarden app add`.");
+            } else {
+                let mut rows = Vec::new();
+                for app in &apps {
+                    rows.push(vec![
+                        app.name.clone(),
+                        app.app_id.to_string(),
+                        app.api_url.clone(),
+                        app.keys.len().to_string(),
+                    ]);
+                    for key in &app.keys {
+                        rows.push(vec![
+                            format!("  {}", key.fingerprint),
+                            String::new(),
+                            format!("added {}", output::date(key.added_at)),
+                            format!("{} bits", key.bits),
+                        ]);
+                    }
+                }
+                print!(
+                    "{}",
+                    output::table(&["NAME", "APP ID", "API URL", "KEYS"], &rows)
+                );
+            }
+            Ok(0)
+        }
+        AppCommand::Remove { name } => {
+            let removed = store.remove_app(&name)?;
+            eprintln!(
+                "Removed \"{}\" and deleted {} key(s) from the OS keyring.",
+                removed.name,
+                removed.keys.len()
+            );
+            Ok(0)
+        }
+        AppCommand::Key(AppKeyCommand::Add {
+            app,
+            key,
+            no_verify,
+        }) => {
+            let config = store.app(&app)?;
+            let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
+            warn_about(private.public_key());
+            if !no_verify {
+                let session = stored_session(&config, private.clone(), ClientOptions::default())?;
+                runtime()?.block_on(session.client.app(&session.signer))?;
+                eprintln!("GitHub accepts this key.");
+            }
+            let added = store.add_key(&config.name, &private, chrono::Utc::now())?;
+            eprintln!(
+                "Added a key to \"{}\"; it is in the OS keyring.",
+                config.name
+            );
+            println!("{}", added.fingerprint);
+            Ok(0)
+        }
+        AppCommand::Key(AppKeyCommand::Remove { app, fingerprint }) => {
+            let fingerprint = Fingerprint::parse(&fingerprint)?;
+            let removed = store.remove_key(&app, &fingerprint)?;
+            eprintln!(
+                "Removed {} and deleted it from the OS keyring.",
+                removed.fingerprint
+            );
+            Ok(0)
+        }
+        AppCommand::Verify { name, json } => verify(&store, &name, json),
+    }
+}
+
+/// Asks GitHub about each stored key of an app.
+fn verify(store: &AppStore, name: &str, json: bool) -> Result<i32, Error> {
+    let app = store.app(name)?;
+    let rt = runtime()?;
+    let mut results = Vec::new();
+    for key_config in &app.keys {
+        let outcome = store
+            .load_key(&app, key_config)
+            .map_err(Error::from)
+            .and_then(|private| stored_session(&app, private, ClientOptions::default()))
+            .and_then(|session| {
+                rt.block_on(session.client.app(&session.signer))
+                    .map_err(Error::from)
+            });
+        results.push((key_config, outcome));
+    }
+    let all_accepted = results.iter().all(|(_, outcome)| outcome.is_ok());
+    if json {
+        let value: Vec<_> = results
+            .iter()
+            .map(|(key, outcome)| {
+                serde_json::json!({
+                    "fingerprint": key.fingerprint,
+                    "accepted": outcome.is_ok(),
+                    "error": outcome.as_ref().err().map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()})),
+                })
+            })
+            .collect();
+        println!("{}", output::json(&value));
+    } else {
+        for (key, outcome) in &results {
+            match outcome {
+                Ok(github_app) => println!(
+                    "{}  accepted by GitHub (\"{}\")",
+                    key.fingerprint, github_app.name
+                ),
+                Err(err) => println!("{}  NOT accepted: {err}", key.fingerprint),
+            }
+        }
+    }
+    Ok(if all_accepted { 0 } else { 1 })
+}
+
+fn stored_session(
+    app: &AppConfig,
+    key: PrivateKey,
+    options: ClientOptions,
+) -> Result<AppSession, Error> {
+    AppSession::new(
+        ApiUrl::parse(&app.api_url)?,
+        app.app_id,
+        app.client_id.as_deref(),
+        key,
+        clock::system(),
+        options,
+    )
+}
+
+/// The session for a command that talks to GitHub: a stored app or ad hoc arguments.
+fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSession, Error> {
+    if let Some(app_id) = &args.app_id {
+        let app_id = input::app_id(app_id)?;
+        let key_source = args.key.as_deref().unwrap_or("-");
+        let private = PrivateKey::from_pem(&input::read_key_source(key_source)?)?;
+        warn_about(private.public_key());
+        let api_url = args
+            .api_url
+            .as_deref()
+            .map(ApiUrl::parse)
+            .transpose()?
+            .unwrap_or_default();
+        return AppSession::new(
+            api_url,
+            app_id,
+            args.client_id.as_deref(),
+            private,
+            clock::system(),
+            options,
+        );
+    }
+    let store = AppStore::open_default()?;
+    let app = match &args.app {
+        Some(name) => store.app(name)?,
+        None => {
+            let mut apps = store.apps()?;
+            if apps.len() != 1 {
+                return Err(Error::InvalidInput(if apps.is_empty() {
+                    "No app given and none stored. Pass --app-id ID --key FILE, or store one with `appwarden app add`.".to_owned()
+                } else {
+                    "Several apps are stored; say which with --app NAME (or set APPWARDEN_APP)."
+                        .to_owned()
+                }));
+            }
+            apps.remove(0)
+        }
+    };
+    let private = store.signing_key(&app)?;
+    stored_session(&app, private, options)
+}
+
+fn installations(args: InstallationsArgs) -> Result<i32, Error> {
+    let options = ClientOptions {
+        concurrency: args.concurrency.max(1),
+        ..ClientOptions::default()
+    };
+    let session = session(&args.app, options)?;
+    let show_progress = std::io::stderr().is_terminal();
+    let all = runtime()?.block_on(session.client.list_installations(&session.signer, |event| {
+        if show_progress && event.total_pages > 1 {
+            eprint!("\rpage {} of {}", event.pages_done, event.total_pages);
+            let _ = std::io::stderr().flush();
+        }
+    }));
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    let mut all = all?;
+    all.sort_by_key(|inst| inst.id);
+    if args.json {
+        println!("{}", output::json(&all));
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = all.iter().map(installation_row).collect();
+    print!(
+        "{}",
+        output::table(
+            &[
+                "ID",
+                "ACCOUNT",
+                "TYPE",
+                "REPOSITORIES",
+                "SUSPENDED",
+                "CREATED",
+                "UPDATED"
+            ],
+            &rows
+        )
+    );
+    eprintln!("{} installation(s)", all.len());
+    Ok(0)
+}
+
+fn installation_row(inst: &Installation) -> Vec<String> {
+    vec![
+        inst.id.to_string(),
+        inst.account_login().to_owned(),
+        inst.target_type.clone().unwrap_or_default(),
+        inst.repository_selection.clone(),
+        inst.suspended_at
+            .map(|at| format!("since {}", output::date(at)))
+            .unwrap_or_else(|| "no".to_owned()),
+        output::date(inst.created_at),
+        output::date(inst.updated_at),
+    ]
+}
+
+fn token(args: TokenArgs) -> Result<i32, Error> {
+    if let Some(TokenAction::Revoke {
+        token,
+        api_url,
+        app,
+    }) = args.action
+    {
+        return revoke(&token, api_url.as_deref(), app.as_deref());
+    }
+    let Some(target) = args.installation.as_deref() else {
+        return Err(Error::InvalidInput(
+            "Say which installation with --installation ID (or an account login, or owner/repo)."
+                .to_owned(),
+        ));
+    };
+    let request = input::token_request(&args.repos, &args.permissions)?;
+    let session = session(&args.app, ClientOptions::default())?;
+    let rt = runtime()?;
+    let installation_id = match target.trim().parse::<u64>() {
+        Ok(id) => id,
+        Err(_) => {
+            rt.block_on(session.client.find_installation(&session.signer, target))?
+                .id
+        }
+    };
+    let (minted, _) = rt.block_on(session.token(installation_id, &request))?;
+    if args.json {
+        let repositories: Option<Vec<&str>> = minted
+            .repositories
+            .as_ref()
+            .map(|repos| repos.iter().map(|r| r.full_name.as_str()).collect());
+        let value = serde_json::json!({
+            "token": minted.token.expose_secret(),
+            "expires_at": minted.expires_at,
+            "installation_id": installation_id,
+            "permissions": minted.permissions,
+            "repository_selection": minted.repository_selection,
+            "repositories": repositories,
+        });
+        println!("{}", output::json(&value));
+    } else {
+        println!("{}", minted.token.expose_secret());
+        if std::io::stderr().is_terminal() {
+            eprintln!("expires {} UTC", minted.expires_at.format("%Y-%m-%d %H:%M"));
+        }
+    }
+    Ok(0)
+}
+
+fn revoke(token: &str, api_url: Option<&str>, app: Option<&str>) -> Result<i32, Error> {
+    let token = if token == "-" {
+        let mut text = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Error::InvalidInput(format!(
+                "Could not read the token from standard input: {e}."
+            ))
+        })?;
+        AccessToken::new(text.trim())
+    } else {
+        AccessToken::new(token.trim())
+    };
+    if token.expose_secret().is_empty() {
+        return Err(Error::InvalidInput("No token given.".to_owned()));
+    }
+    let api_url = match (api_url, app) {
+        (Some(url), _) => ApiUrl::parse(url)?,
+        (None, Some(name)) => ApiUrl::parse(&AppStore::open_default()?.app(name)?.api_url)?,
+        (None, None) => ApiUrl::github_com(),
+    };
+    let client = GitHubClient::new(api_url, clock::system(), ClientOptions::default())?;
+    runtime()?.block_on(client.revoke_installation_token(&token))?;
+    eprintln!("Token revoked.");
+    Ok(0)
+}

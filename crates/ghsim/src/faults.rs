@@ -1,0 +1,129 @@
+//! Faults ghsim can inject: error statuses, dropped connections, slow or malformed bodies,
+//! rate limits and IP allow lists. A rule matches requests by method and path substring
+//! and fires a given number of times (or forever), optionally after letting some through.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Answer with this status and GitHub's error body for it.
+    Status(u16),
+    /// Drop the connection part way through the body.
+    Reset,
+    /// Wait this long before answering (beyond the configured latency).
+    Delay(Duration),
+    /// Send the headers, then trickle the body over this long.
+    SlowBody(Duration),
+    /// A 200 whose body is not the JSON the endpoint promises.
+    MalformedJson,
+    /// 403 with `x-ratelimit-remaining: 0`, resetting in this many seconds.
+    PrimaryRateLimit { reset_in_secs: u64 },
+    /// 403 with `Retry-After`.
+    SecondaryRateLimit { retry_after_secs: u64 },
+    /// 403: the organization's IP allow list refuses the caller.
+    IpAllowList,
+}
+
+#[derive(Debug, Clone)]
+pub struct FaultRule {
+    pub method: Option<String>,
+    /// Matches when the request path (after any `/api/v3`) contains this.
+    pub path_contains: String,
+    pub kind: FaultKind,
+    /// Matching requests to let through before firing.
+    pub skip: u32,
+    /// How many times to fire; `None` for always.
+    pub times: Option<u32>,
+}
+
+impl FaultRule {
+    pub fn new(path_contains: impl Into<String>, kind: FaultKind) -> Self {
+        Self {
+            method: None,
+            path_contains: path_contains.into(),
+            kind,
+            skip: 0,
+            times: Some(1),
+        }
+    }
+
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_ascii_uppercase());
+        self
+    }
+
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = Some(times);
+        self
+    }
+
+    pub fn always(mut self) -> Self {
+        self.times = None;
+        self
+    }
+
+    pub fn after(mut self, skip: u32) -> Self {
+        self.skip = skip;
+        self
+    }
+
+    /// Consumes one firing if the rule matches the request.
+    pub(crate) fn fire(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        if self.method.as_deref().is_some_and(|m| m != method)
+            || !path.contains(&self.path_contains)
+        {
+            return None;
+        }
+        if self.skip > 0 {
+            self.skip -= 1;
+            return None;
+        }
+        match &mut self.times {
+            Some(0) => None,
+            Some(n) => {
+                *n -= 1;
+                Some(self.kind.clone())
+            }
+            None => Some(self.kind.clone()),
+        }
+    }
+}
+
+/// Parses `--fault` arguments of the binary: `PATH:KIND[:N]`, where KIND is a status code,
+/// `reset`, `slow`, `malformed`, `ratelimit`, `secondary` or `ipallow`, and N the number of
+/// times (default: always).
+pub fn parse_rule(spec: &str) -> Result<FaultRule, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (path, kind, times) = match parts.as_slice() {
+        [path, kind] => (*path, *kind, None),
+        [path, kind, times] => (
+            *path,
+            *kind,
+            Some(
+                times
+                    .parse::<u32>()
+                    .map_err(|_| format!("bad count in {spec}"))?,
+            ),
+        ),
+        _ => return Err(format!("expected PATH:KIND[:N], got {spec}")),
+    };
+    let kind = match kind {
+        "reset" => FaultKind::Reset,
+        "slow" => FaultKind::SlowBody(Duration::from_secs(5)),
+        "malformed" => FaultKind::MalformedJson,
+        "ratelimit" => FaultKind::PrimaryRateLimit { reset_in_secs: 120 },
+        "secondary" => FaultKind::SecondaryRateLimit {
+            retry_after_secs: 60,
+        },
+        "ipallow" => FaultKind::IpAllowList,
+        code => FaultKind::Status(
+            code.parse()
+                .map_err(|_| format!("unknown fault kind {code}"))?,
+        ),
+    };
+    let rule = FaultRule::new(path, kind);
+    Ok(match times {
+        Some(n) => rule.times(n),
+        None => rule.always(),
+    })
+}

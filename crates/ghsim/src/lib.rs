@@ -1,0 +1,249 @@
+//! ghsim: a GitHub App API simulator.
+//!
+//! It serves, on 127.0.0.1, the endpoints Appwarden uses, the way GitHub does: JWTs
+//! checked against the app's registered keys (RS256, `iss`, `exp` at most 10 minutes
+//! ahead, `iat` not in the future), `ghs_` installation tokens that stop working when
+//! revoked or expired, Link-header pagination with `per_page` up to 100, ETags with free
+//! 304s, rate-limit headers, GitHub's error bodies, a required User-Agent, and the
+//! `/api/v3` prefix of Enterprise Server. It can add latency, shift its clock, and inject
+//! faults. Tests start it in-process ([`Sim::start`]); the `ghsim` binary serves it for
+//! benchmarks and the demo.
+
+pub mod auth;
+pub mod faults;
+pub mod model;
+mod server;
+pub mod state;
+
+pub use faults::{FaultKind, FaultRule};
+pub use state::Stats;
+
+use model::{SimApp, SimInstallation, SimToken};
+use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, LineEnding};
+use server::Shared;
+use state::SimState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+pub use server::IP_ALLOW_LIST;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    pub app_id: u64,
+    pub client_id: String,
+    pub app_name: String,
+    pub app_slug: String,
+    /// PKCS#1 DER public keys registered for the app.
+    pub public_keys: Vec<Vec<u8>>,
+    pub installations: usize,
+    pub latency: Duration,
+    /// The simulated GitHub's clock minus the real one.
+    pub clock_offset: chrono::Duration,
+    /// Serve under `/api/v3`, as Enterprise Server does.
+    pub ghes: bool,
+    /// 0 for an ephemeral port.
+    pub port: u16,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            app_id: 1,
+            client_id: "Iv23liSIMULATED0001".into(),
+            app_name: "Appwarden Demo".into(),
+            app_slug: "appwarden-demo".into(),
+            public_keys: Vec::new(),
+            installations: 3,
+            latency: Duration::ZERO,
+            clock_offset: chrono::Duration::zero(),
+            ghes: false,
+            port: 0,
+        }
+    }
+}
+
+impl SimConfig {
+    /// Registers the public half of a PEM key (private or public; PKCS#1, PKCS#8 or SPKI).
+    pub fn with_key_pem(mut self, pem: &str) -> Result<Self, String> {
+        self.public_keys.push(public_pkcs1_der(pem)?);
+        Ok(self)
+    }
+}
+
+/// The PKCS#1 DER public key of a PEM key.
+pub fn public_pkcs1_der(pem: &str) -> Result<Vec<u8>, String> {
+    use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+    let public = if let Ok(key) = rsa::RsaPrivateKey::from_pkcs1_pem(pem) {
+        key.to_public_key()
+    } else if let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_pem(pem) {
+        key.to_public_key()
+    } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_pem(pem) {
+        key
+    } else if let Ok(key) = rsa::RsaPublicKey::from_pkcs1_pem(pem) {
+        key
+    } else {
+        return Err("not an RSA key in PEM".into());
+    };
+    public
+        .to_pkcs1_der()
+        .map(|doc| doc.as_bytes().to_vec())
+        .map_err(|e| e.to_string())
+}
+
+/// Generates an RSA key pair for the demo app: (PKCS#1 PEM private key, PKCS#1 DER public key).
+pub fn generate_key_pair(bits: usize) -> Result<(String, Vec<u8>), String> {
+    let private =
+        rsa::RsaPrivateKey::new(&mut rand::thread_rng(), bits).map_err(|e| e.to_string())?;
+    let pem = private
+        .to_pkcs1_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let public = private
+        .to_public_key()
+        .to_pkcs1_der()
+        .map_err(|e| e.to_string())?
+        .as_bytes()
+        .to_vec();
+    Ok((pem, public))
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct Sim {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    prefix: &'static str,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Sim {
+    /// Starts serving on 127.0.0.1 (on `config.port`, or an ephemeral port).
+    pub async fn start(config: SimConfig) -> std::io::Result<Self> {
+        let epoch = chrono::Utc::now();
+        let app = SimApp {
+            id: config.app_id,
+            client_id: config.client_id.clone(),
+            slug: config.app_slug.clone(),
+            name: config.app_name.clone(),
+            owner_login: "appwarden-sim".into(),
+            public_keys: config.public_keys.clone(),
+            permissions: model::default_app_permissions(),
+            events: model::default_events(),
+            created_at: epoch - chrono::Duration::days(1000),
+        };
+        let installations = (0..config.installations)
+            .map(|i| model::generate_installation(&app, i, epoch))
+            .collect();
+        let prefix = if config.ghes {
+            server::API_PREFIX_GHES
+        } else {
+            ""
+        };
+        let shared = Arc::new(Shared {
+            state: std::sync::Mutex::new(SimState::new(
+                vec![app],
+                installations,
+                config.clock_offset,
+            )),
+            prefix,
+            latency_ms: AtomicU64::new(config.latency.as_millis() as u64),
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let router = server::router(shared.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            shared,
+            prefix,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base URL clients should use (with `/api/v3` in Enterprise Server mode).
+    pub fn api_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.prefix)
+    }
+
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.shared.lock().stats.clone()
+    }
+
+    pub fn reset_stats(&self) {
+        self.shared.lock().stats = Stats::default();
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared
+            .latency_ms
+            .store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    pub fn set_clock_offset(&self, offset: chrono::Duration) {
+        self.shared.lock().clock_offset = offset;
+    }
+
+    /// Registers another public key (PKCS#1 DER) for the app.
+    pub fn register_key(&self, public_pkcs1_der: Vec<u8>) {
+        if let Some(app) = self.shared.lock().apps.first_mut() {
+            app.public_keys.push(public_pkcs1_der);
+        }
+    }
+
+    /// Deletes a public key from the app, as deleting it on GitHub's settings page does.
+    pub fn unregister_key(&self, public_pkcs1_der: &[u8]) {
+        if let Some(app) = self.shared.lock().apps.first_mut() {
+            app.public_keys.retain(|key| key != public_pkcs1_der);
+        }
+    }
+
+    pub fn installations(&self) -> Vec<SimInstallation> {
+        self.shared.lock().installations.clone()
+    }
+
+    pub fn set_suspended(&self, installation_id: u64, suspended: bool) {
+        let mut state = self.shared.lock();
+        let now = state.now();
+        if let Some(inst) = state
+            .installations
+            .iter_mut()
+            .find(|i| i.id == installation_id)
+        {
+            inst.suspended_at = suspended.then_some(now);
+        }
+    }
+
+    pub fn token(&self, token: &str) -> Option<SimToken> {
+        self.shared.lock().tokens.get(token).cloned()
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

@@ -1,0 +1,867 @@
+//! The HTTP server: a gateway that does what GitHub's front door does (User-Agent and API
+//! version checks, request IDs, `Date` from the simulated clock, latency, injected faults)
+//! and the handlers for each endpoint Appwarden uses.
+
+use crate::auth::{self, Caller, Unauthorized};
+use crate::faults::FaultKind;
+use crate::model::{Render, SimInstallation, SimToken};
+use crate::state::{RATE_LIMIT, SimState};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use rand::Rng;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub const API_PREFIX_GHES: &str = "/api/v3";
+const DOCS: &str = "https://docs.github.com/rest";
+const SUPPORTED_API_VERSIONS: &[&str] = &["2022-11-28", "2026-03-10"];
+const NO_USER_AGENT: &str = "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.";
+pub const IP_ALLOW_LIST: &str = "Although you appear to have the correct authorization credentials, the organization has an IP allow list enabled, and your IP address is not permitted to access this resource.";
+
+pub struct Shared {
+    pub state: Mutex<SimState>,
+    pub prefix: &'static str,
+    pub latency_ms: AtomicU64,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, SimState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+type Sh = State<Arc<Shared>>;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/app", get(get_app))
+        .route("/app/installations", get(list_installations))
+        .route("/app/installations/{id}", get(get_installation))
+        .route("/app/installations/{id}/access_tokens", post(create_token))
+        .route("/orgs/{org}/installation", get(org_installation))
+        .route("/users/{user}/installation", get(user_installation))
+        .route("/repos/{owner}/{repo}/installation", get(repo_installation))
+        .route("/repos/{owner}/{repo}", get(get_repo))
+        .route("/installation/repositories", get(installation_repositories))
+        .route("/installation/token", delete(revoke_token))
+        .route("/rate_limit", get(rate_limit))
+        .route("/_ghsim/stats", get(stats))
+        .fallback(not_found);
+    let app = if shared.prefix.is_empty() {
+        api
+    } else {
+        Router::new().nest(shared.prefix, api).fallback(not_found)
+    };
+    app.layer(axum::middleware::from_fn_with_state(
+        shared.clone(),
+        gateway,
+    ))
+    .with_state(shared)
+}
+
+/// GitHub's error body.
+pub fn error(status: u16, message: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body =
+        json!({ "message": message, "documentation_url": DOCS, "status": status.to_string() });
+    (code, axum::Json(body)).into_response()
+}
+
+fn default_message(status: u16) -> &'static str {
+    match status {
+        400 => "Problems parsing JSON",
+        401 => "Bad credentials",
+        403 => "Forbidden",
+        404 => "Not Found",
+        422 => "Validation Failed",
+        500 => "Internal Server Error",
+        502 => "Server Error",
+        503 => "Service Unavailable",
+        504 => {
+            "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."
+        }
+        _ => "Error",
+    }
+}
+
+struct InFlight(Arc<Shared>);
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.lock().stats.in_flight -= 1;
+    }
+}
+
+/// Generalises IDs in a path for the per-endpoint counters.
+fn endpoint_key(method: &Method, path: &str) -> String {
+    let general: Vec<&str> = path
+        .split('/')
+        .map(|seg| {
+            if !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit()) {
+                ":id"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    format!("{method} {}", general.join("/"))
+}
+
+async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let full_path = request.uri().path().to_owned();
+    let path = full_path
+        .strip_prefix(shared.prefix)
+        .unwrap_or(&full_path)
+        .to_owned();
+    if path.starts_with("/_ghsim/") {
+        return next.run(request).await;
+    }
+    let (request_id, date, fault) = {
+        let mut state = shared.lock();
+        state.stats.requests += 1;
+        *state
+            .stats
+            .by_endpoint
+            .entry(endpoint_key(&method, &path))
+            .or_default() += 1;
+        state.stats.in_flight += 1;
+        state.stats.max_in_flight = state.stats.max_in_flight.max(state.stats.in_flight);
+        let fault = state.take_fault(method.as_str(), &path);
+        (state.request_id(), state.now(), fault)
+    };
+    let _in_flight = InFlight(shared.clone());
+    let latency = shared.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+
+    let user_agent = request
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let version = request
+        .headers()
+        .get("x-github-api-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut response = if user_agent.trim().is_empty() {
+        (
+            StatusCode::FORBIDDEN,
+            [("content-type", "text/plain; charset=utf-8")],
+            NO_USER_AGENT,
+        )
+            .into_response()
+    } else if let Some(version) = version.filter(|v| !SUPPORTED_API_VERSIONS.contains(&v.as_str()))
+    {
+        error(
+            400,
+            &format!(
+                "Unsupported 'X-GitHub-Api-Version' header: {version}. The supported versions are: {}",
+                SUPPORTED_API_VERSIONS.join(", ")
+            ),
+        )
+    } else {
+        match fault {
+            None => next.run(request).await,
+            Some(kind) => apply_fault(kind, &shared, request, next).await,
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-github-request-id",
+        HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("SIM")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&date.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+    {
+        headers.insert("date", value);
+    }
+    headers.insert(
+        "x-github-media-type",
+        HeaderValue::from_static("github.v3; format=json"),
+    );
+    headers.insert(
+        "x-github-api-version-selected",
+        HeaderValue::from_static("2022-11-28"),
+    );
+    headers.insert("server", HeaderValue::from_static("ghsim"));
+    response
+}
+
+async fn apply_fault(
+    kind: FaultKind,
+    shared: &Arc<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let now = shared.lock().now().timestamp();
+    match kind {
+        FaultKind::Status(status) => error(status, default_message(status)),
+        FaultKind::Delay(delay) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        FaultKind::Reset => {
+            let stream = futures::stream::iter(vec![
+                Ok(Bytes::from_static(b"[{\"id\": 1,")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "ghsim: connection reset",
+                )),
+            ]);
+            Response::builder()
+                .status(200)
+                .header("content-type", "application/json; charset=utf-8")
+                .body(Body::from_stream(stream))
+                .unwrap_or_else(|_| error(500, "ghsim"))
+        }
+        FaultKind::SlowBody(total) => {
+            let response = next.run(request).await;
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let chunks: Vec<Bytes> = bytes
+                .chunks(bytes.len().div_ceil(10).max(1))
+                .map(Bytes::copy_from_slice)
+                .collect();
+            let pause = total / (chunks.len().max(1) as u32);
+            let stream =
+                futures::stream::unfold(chunks.into_iter(), move |mut chunks| async move {
+                    let chunk = chunks.next()?;
+                    tokio::time::sleep(pause).await;
+                    Some((Ok::<_, std::io::Error>(chunk), chunks))
+                });
+            let mut parts = parts;
+            parts.headers.remove("content-length");
+            Response::from_parts(parts, Body::from_stream(stream))
+        }
+        FaultKind::MalformedJson => (
+            StatusCode::OK,
+            [("content-type", "application/json; charset=utf-8")],
+            "{\"unexpected\": [1, 2",
+        )
+            .into_response(),
+        FaultKind::PrimaryRateLimit { reset_in_secs } => {
+            let mut response = error(
+                403,
+                "API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.",
+            );
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("x-ratelimit-limit", RATE_LIMIT.to_string()),
+                ("x-ratelimit-remaining", "0".to_owned()),
+                ("x-ratelimit-used", RATE_LIMIT.to_string()),
+                (
+                    "x-ratelimit-reset",
+                    (now + reset_in_secs as i64).to_string(),
+                ),
+                ("x-ratelimit-resource", "core".to_owned()),
+            ] {
+                headers.insert(
+                    name,
+                    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("0")),
+                );
+            }
+            response
+        }
+        FaultKind::SecondaryRateLimit { retry_after_secs } => {
+            let mut response = error(
+                403,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+            );
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(retry_after_secs));
+            response
+        }
+        FaultKind::IpAllowList => error(403, IP_ALLOW_LIST),
+    }
+}
+
+async fn not_found() -> Response {
+    error(404, "Not Found")
+}
+
+/// Bases for URLs in bodies and links, from the Host the client used.
+fn bases(headers: &HeaderMap, prefix: &str) -> (String, String) {
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    (format!("http://{host}{prefix}"), format!("http://{host}"))
+}
+
+fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let header = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let Some(credential) = auth::bearer(header) else {
+        return Err(error(401, "Requires authentication"));
+    };
+    let now = state.now();
+    if credential.starts_with("ghs_") {
+        let installation_id = auth::verify_token(credential, &state.tokens, now)
+            .map_err(|Unauthorized(m)| error(401, m))?;
+        return Ok(Caller::Installation {
+            token: credential.to_owned(),
+            installation_id,
+        });
+    }
+    if credential.matches('.').count() == 2 {
+        return auth::verify_jwt(credential, &state.apps, now)
+            .map(|app_id| Caller::App { app_id })
+            .map_err(|Unauthorized(m)| error(401, m));
+    }
+    Err(error(401, auth::BAD_CREDENTIALS))
+}
+
+fn require_app(state: &SimState, headers: &HeaderMap) -> Result<u64, Response> {
+    match authenticate(state, headers)? {
+        Caller::App { app_id } => Ok(app_id),
+        Caller::Installation { .. } => Err(error(401, auth::JWT_UNDECODABLE)),
+    }
+}
+
+fn require_installation(state: &SimState, headers: &HeaderMap) -> Result<(String, u64), Response> {
+    match authenticate(state, headers)? {
+        Caller::Installation {
+            token,
+            installation_id,
+        } => Ok((token, installation_id)),
+        Caller::App { .. } => Err(error(
+            403,
+            "You must authenticate with an installation access token in order to use this endpoint.",
+        )),
+    }
+}
+
+/// A JSON answer with rate-limit headers, an ETag, and a free 304 when the client's
+/// `If-None-Match` still matches.
+fn answer(
+    state: &mut SimState,
+    bucket: &str,
+    request: &HeaderMap,
+    status: StatusCode,
+    body: &Value,
+    link: Option<String>,
+) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let etag = format!("W/\"{:x}\"", Sha256::digest(&bytes));
+    let not_modified = status == StatusCode::OK
+        && request
+            .get("if-none-match")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let (bucket_state, remaining) = state.spend(bucket, if not_modified { 0 } else { 1 });
+    let mut response = if not_modified {
+        state.stats.not_modified += 1;
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            status,
+            [("content-type", "application/json; charset=utf-8")],
+            bytes,
+        )
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    };
+    set("etag", etag);
+    set("x-ratelimit-limit", RATE_LIMIT.to_string());
+    set("x-ratelimit-remaining", remaining.to_string());
+    set("x-ratelimit-used", bucket_state.used.to_string());
+    set("x-ratelimit-reset", bucket_state.reset.to_string());
+    set("x-ratelimit-resource", "core".to_owned());
+    if let Some(link) = link {
+        set("link", link);
+    }
+    response
+}
+
+macro_rules! try_response {
+    ($expr:expr) => {
+        match $expr {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
+fn app_bucket(app_id: u64) -> String {
+    format!("app:{app_id}")
+}
+
+async fn get_app(State(shared): Sh, headers: HeaderMap) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let count = state
+        .installations
+        .iter()
+        .filter(|i| i.app_id == app_id)
+        .count();
+    let Some(app) = state.app(app_id) else {
+        return error(404, "Not Found");
+    };
+    let body = Render {
+        api: &api,
+        web: &web,
+    }
+    .app(app, count);
+    answer(
+        &mut state,
+        &app_bucket(app_id),
+        &headers,
+        StatusCode::OK,
+        &body,
+        None,
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    per_page: Option<String>,
+    page: Option<String>,
+}
+
+impl PageQuery {
+    /// GitHub's rules: default 30, at most 100, pages from 1.
+    fn resolve(&self) -> (usize, usize) {
+        let per_page = self
+            .per_page
+            .as_deref()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(30)
+            .clamp(1, 100);
+        let page = self
+            .page
+            .as_deref()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1);
+        (per_page, page)
+    }
+}
+
+/// GitHub's `Link` header for page `page` of `total` items.
+fn link_header(base_url: &str, per_page: usize, page: usize, total: usize) -> Option<String> {
+    let last = total.div_ceil(per_page).max(1);
+    let url = |p: usize| format!("<{base_url}?per_page={per_page}&page={p}>");
+    let mut links = Vec::new();
+    if page > 1 {
+        links.push(format!("{}; rel=\"prev\"", url((page - 1).min(last))));
+    }
+    if page < last {
+        links.push(format!("{}; rel=\"next\"", url(page + 1)));
+        links.push(format!("{}; rel=\"last\"", url(last)));
+    }
+    if page > 1 {
+        links.push(format!("{}; rel=\"first\"", url(1)));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+async fn list_installations(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let (per_page, page) = query.resolve();
+    let Some(app) = state.app(app_id).cloned() else {
+        return error(404, "Not Found");
+    };
+    let render = Render {
+        api: &api,
+        web: &web,
+    };
+    let mine: Vec<&SimInstallation> = state
+        .installations
+        .iter()
+        .filter(|i| i.app_id == app_id)
+        .collect();
+    let total = mine.len();
+    let body: Vec<Value> = mine
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|inst| render.installation(inst, &app))
+        .collect();
+    let link = link_header(&format!("{api}/app/installations"), per_page, page, total);
+    answer(
+        &mut state,
+        &app_bucket(app_id),
+        &headers,
+        StatusCode::OK,
+        &Value::Array(body),
+        link,
+    )
+}
+
+fn installation_answer(
+    shared: &Shared,
+    headers: &HeaderMap,
+    find: impl Fn(&SimInstallation) -> bool,
+) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, headers));
+    let (api, web) = bases(headers, shared.prefix);
+    let Some(app) = state.app(app_id).cloned() else {
+        return error(404, "Not Found");
+    };
+    let Some(inst) = state
+        .installations
+        .iter()
+        .find(|i| i.app_id == app_id && find(i))
+        .cloned()
+    else {
+        return error(404, "Not Found");
+    };
+    let body = Render {
+        api: &api,
+        web: &web,
+    }
+    .installation(&inst, &app);
+    answer(
+        &mut state,
+        &app_bucket(app_id),
+        headers,
+        StatusCode::OK,
+        &body,
+        None,
+    )
+}
+
+async fn get_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<u64>() else {
+        return error(404, "Not Found");
+    };
+    installation_answer(&shared, &headers, |inst| inst.id == id)
+}
+
+async fn org_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+) -> Response {
+    installation_answer(&shared, &headers, |inst| {
+        inst.account_type == "Organization" && inst.account_login.eq_ignore_ascii_case(&org)
+    })
+}
+
+async fn user_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(user): Path<String>,
+) -> Response {
+    installation_answer(&shared, &headers, |inst| {
+        inst.account_type == "User" && inst.account_login.eq_ignore_ascii_case(&user)
+    })
+}
+
+async fn repo_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path((owner, repo)): Path<(String, String)>,
+) -> Response {
+    installation_answer(&shared, &headers, |inst| {
+        inst.account_login.eq_ignore_ascii_case(&owner)
+            && inst
+                .repositories
+                .iter()
+                .any(|r| r.name.eq_ignore_ascii_case(&repo))
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenBody {
+    #[serde(default)]
+    repositories: Option<Vec<String>>,
+    #[serde(default)]
+    repository_ids: Option<Vec<u64>>,
+    #[serde(default)]
+    permissions: Option<BTreeMap<String, String>>,
+}
+
+fn level_rank(level: &str) -> Option<u8> {
+    match level {
+        "read" => Some(1),
+        "write" => Some(2),
+        "admin" => Some(3),
+        _ => None,
+    }
+}
+
+async fn create_token(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let request: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
+        TokenBody::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(request) => request,
+            Err(_) => return error(400, "Problems parsing JSON"),
+        }
+    };
+    let Ok(id) = id.parse::<u64>() else {
+        return error(404, "Not Found");
+    };
+    let Some(inst) = state
+        .installation(id)
+        .filter(|i| i.app_id == app_id)
+        .cloned()
+    else {
+        return error(404, "Not Found");
+    };
+    if inst.suspended_at.is_some() {
+        return error(403, "This installation has been suspended");
+    }
+    let mut repos = Vec::new();
+    for name in request.repositories.iter().flatten() {
+        let name = name.rsplit('/').next().unwrap_or(name);
+        match inst
+            .repositories
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+        {
+            Some(repo) => repos.push(repo.clone()),
+            None => {
+                return error(
+                    422,
+                    "There is at least one repository that does not exist or is not accessible to the parent installation.",
+                );
+            }
+        }
+    }
+    for repo_id in request.repository_ids.iter().flatten() {
+        match inst.repositories.iter().find(|r| r.id == *repo_id) {
+            Some(repo) if !repos.iter().any(|r| r.id == repo.id) => repos.push(repo.clone()),
+            Some(_) => {}
+            None => {
+                return error(
+                    422,
+                    "There is at least one repository that does not exist or is not accessible to the parent installation.",
+                );
+            }
+        }
+    }
+    let permissions = match &request.permissions {
+        Some(wanted) if !wanted.is_empty() => {
+            for (name, level) in wanted {
+                let granted = inst.permissions.get(name).and_then(|l| level_rank(l));
+                match (level_rank(level), granted) {
+                    (Some(want), Some(have)) if want <= have => {}
+                    (None, _) => {
+                        return error(
+                            422,
+                            &format!(
+                                "The permission level '{level}' for '{name}' is not valid; use read, write or admin."
+                            ),
+                        );
+                    }
+                    _ => {
+                        return error(
+                            422,
+                            "The permissions requested are not granted to this installation.",
+                        );
+                    }
+                }
+            }
+            wanted.clone()
+        }
+        _ => inst.permissions.clone(),
+    };
+    let token = format!(
+        "ghs_{}",
+        rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(36)
+            .map(char::from)
+            .collect::<String>()
+    );
+    let expires_at = state.now() + chrono::Duration::hours(1);
+    let limited = !repos.is_empty();
+    state.tokens.insert(
+        token.clone(),
+        SimToken {
+            installation_id: inst.id,
+            expires_at,
+            permissions: permissions.clone(),
+            repository_ids: limited.then(|| repos.iter().map(|r| r.id).collect()),
+            revoked: false,
+        },
+    );
+    let render = Render {
+        api: &api,
+        web: &web,
+    };
+    let mut body = json!({
+        "token": token,
+        "expires_at": expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "permissions": permissions,
+        "repository_selection": if limited { "selected" } else { inst.repository_selection.as_str() },
+    });
+    if limited {
+        body["repositories"] =
+            Value::Array(repos.iter().map(|r| render.repository(&inst, r)).collect());
+    }
+    answer(
+        &mut state,
+        &app_bucket(app_id),
+        &headers,
+        StatusCode::CREATED,
+        &body,
+        None,
+    )
+}
+
+async fn revoke_token(State(shared): Sh, headers: HeaderMap) -> Response {
+    let mut state = shared.lock();
+    let (token, _) = try_response!(require_installation(&state, &headers));
+    if let Some(record) = state.tokens.get_mut(&token) {
+        record.revoked = true;
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The repositories a token can reach.
+fn reachable(
+    state: &SimState,
+    token: &str,
+    installation_id: u64,
+) -> Option<(SimInstallation, Vec<usize>)> {
+    let inst = state.installation(installation_id)?.clone();
+    let record = state.tokens.get(token)?;
+    let indexes = (0..inst.repositories.len())
+        .filter(|&i| {
+            record
+                .repository_ids
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&inst.repositories[i].id))
+        })
+        .collect();
+    Some((inst, indexes))
+}
+
+async fn installation_repositories(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let mut state = shared.lock();
+    let (token, installation_id) = try_response!(require_installation(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let Some((inst, indexes)) = reachable(&state, &token, installation_id) else {
+        return error(404, "Not Found");
+    };
+    let (per_page, page) = query.resolve();
+    let render = Render {
+        api: &api,
+        web: &web,
+    };
+    let repositories: Vec<Value> = indexes
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|&i| render.repository(&inst, &inst.repositories[i]))
+        .collect();
+    let body = json!({ "total_count": indexes.len(), "repository_selection": inst.repository_selection, "repositories": repositories });
+    let link = link_header(
+        &format!("{api}/installation/repositories"),
+        per_page,
+        page,
+        indexes.len(),
+    );
+    answer(
+        &mut state,
+        &format!("installation:{installation_id}"),
+        &headers,
+        StatusCode::OK,
+        &body,
+        link,
+    )
+}
+
+async fn get_repo(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path((owner, repo)): Path<(String, String)>,
+) -> Response {
+    let mut state = shared.lock();
+    let (token, installation_id) = try_response!(require_installation(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let Some((inst, indexes)) = reachable(&state, &token, installation_id) else {
+        return error(404, "Not Found");
+    };
+    let found = indexes.iter().map(|&i| &inst.repositories[i]).find(|r| {
+        inst.account_login.eq_ignore_ascii_case(&owner) && r.name.eq_ignore_ascii_case(&repo)
+    });
+    let Some(found) = found.cloned() else {
+        return error(404, "Not Found");
+    };
+    let body = Render {
+        api: &api,
+        web: &web,
+    }
+    .repository(&inst, &found);
+    answer(
+        &mut state,
+        &format!("installation:{installation_id}"),
+        &headers,
+        StatusCode::OK,
+        &body,
+        None,
+    )
+}
+
+async fn rate_limit(State(shared): Sh, headers: HeaderMap) -> Response {
+    let state = shared.lock();
+    let bucket = match try_response!(authenticate(&state, &headers)) {
+        Caller::App { app_id } => app_bucket(app_id),
+        Caller::Installation {
+            installation_id, ..
+        } => format!("installation:{installation_id}"),
+    };
+    let now = state.now().timestamp();
+    let current = state
+        .buckets
+        .get(&bucket)
+        .copied()
+        .filter(|b| b.reset > now);
+    let (used, reset) = current
+        .map(|b| (b.used, b.reset))
+        .unwrap_or((0, now + 3600));
+    let core = json!({ "limit": RATE_LIMIT, "used": used, "remaining": RATE_LIMIT - used, "reset": reset });
+    let body = json!({ "resources": { "core": core }, "rate": core });
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn stats(State(shared): Sh) -> Response {
+    let stats = shared.lock().stats.clone();
+    axum::Json(stats).into_response()
+}
