@@ -124,27 +124,37 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
             } else if apps.is_empty() {
                 eprintln!("No apps stored yet. Add one with `appwarden app add`.");
             } else {
-                let mut rows = Vec::new();
                 for app in &apps {
-                    rows.push(vec![
-                        app.name.clone(),
-                        app.app_id.to_string(),
-                        app.api_url.clone(),
-                        app.keys.len().to_string(),
-                    ]);
-                    for key in &app.keys {
-                        rows.push(vec![
-                            format!("  {}", key.fingerprint),
-                            String::new(),
-                            format!("added {}", output::date(key.added_at)),
-                            format!("{} bits", key.bits),
-                        ]);
-                    }
+                    let client = app
+                        .client_id
+                        .as_deref()
+                        .map(|c| format!(", client ID {c}"))
+                        .unwrap_or_default();
+                    println!(
+                        "{}  (app {}{client}, {})",
+                        app.name, app.app_id, app.api_url
+                    );
+                    let rows: Vec<Vec<String>> = app
+                        .keys
+                        .iter()
+                        .map(|key| {
+                            vec![
+                                format!("  {}", key.fingerprint),
+                                format!("{} bits", key.bits),
+                                format!("added {}", output::date(key.added_at)),
+                            ]
+                        })
+                        .collect();
+                    let table = output::table(&["", "", ""], &rows);
+                    print!(
+                        "{}",
+                        table
+                            .lines()
+                            .skip(1)
+                            .map(|l| format!("{l}\n"))
+                            .collect::<String>()
+                    );
                 }
-                print!(
-                    "{}",
-                    output::table(&["NAME", "APP ID", "API URL", "KEYS"], &rows)
-                );
             }
             Ok(0)
         }

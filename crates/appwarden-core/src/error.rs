@@ -82,7 +82,9 @@ impl Error {
             Error::Store(err) => match err {
                 StoreError::Config(_) => ErrorCode::Config,
                 StoreError::Keyring(
-                    KeyringError::Unavailable { .. } | KeyringError::Failed { .. },
+                    KeyringError::Unavailable { .. }
+                    | KeyringError::NoSession { .. }
+                    | KeyringError::Failed { .. },
                 ) => ErrorCode::KeyringUnavailable,
                 StoreError::Keyring(KeyringError::Locked { .. }) => ErrorCode::KeyringLocked,
                 StoreError::Keyring(KeyringError::Missing { .. })

@@ -93,7 +93,8 @@ fn small_keys_are_accepted_with_a_warning() {
 
 #[test]
 fn refused_keys_say_why_and_what_to_do() {
-    let cases: &[(&str, fn(&KeyError) -> bool, &str)] = &[
+    type Case = (&'static str, fn(&KeyError) -> bool, &'static str);
+    let cases: &[Case] = &[
         (
             "encrypted-pkcs8.pem",
             |e| *e == KeyError::Encrypted,

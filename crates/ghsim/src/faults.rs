@@ -27,7 +27,7 @@ pub enum FaultKind {
 #[derive(Debug, Clone)]
 pub struct FaultRule {
     pub method: Option<String>,
-    /// Matches when the request path (after any `/api/v3`) contains this.
+    /// Matches when the request path and query (after any `/api/v3`) contain this.
     pub path_contains: String,
     pub kind: FaultKind,
     /// Matching requests to let through before firing.

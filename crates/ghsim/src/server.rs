@@ -122,6 +122,10 @@ async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
         .strip_prefix(shared.prefix)
         .unwrap_or(&full_path)
         .to_owned();
+    let path_and_query = match request.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.clone(),
+    };
     if path.starts_with("/_ghsim/") {
         return next.run(request).await;
     }
@@ -135,7 +139,7 @@ async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
             .or_default() += 1;
         state.stats.in_flight += 1;
         state.stats.max_in_flight = state.stats.max_in_flight.max(state.stats.in_flight);
-        let fault = state.take_fault(method.as_str(), &path);
+        let fault = state.take_fault(method.as_str(), &path_and_query);
         (state.request_id(), state.now(), fault)
     };
     let _in_flight = InFlight(shared.clone());
@@ -301,15 +305,18 @@ fn bases(headers: &HeaderMap, prefix: &str) -> (String, String) {
     (format!("http://{host}{prefix}"), format!("http://{host}"))
 }
 
-fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Caller, Response> {
+/// A refused request: the status and GitHub's message.
+struct Refusal(u16, &'static str);
+
+fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Caller, Refusal> {
     let header = headers.get("authorization").and_then(|v| v.to_str().ok());
     let Some(credential) = auth::bearer(header) else {
-        return Err(error(401, "Requires authentication"));
+        return Err(Refusal(401, "Requires authentication"));
     };
     let now = state.now();
     if credential.starts_with("ghs_") {
         let installation_id = auth::verify_token(credential, &state.tokens, now)
-            .map_err(|Unauthorized(m)| error(401, m))?;
+            .map_err(|Unauthorized(m)| Refusal(401, m))?;
         return Ok(Caller::Installation {
             token: credential.to_owned(),
             installation_id,
@@ -318,25 +325,25 @@ fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Caller, Respons
     if credential.matches('.').count() == 2 {
         return auth::verify_jwt(credential, &state.apps, now)
             .map(|app_id| Caller::App { app_id })
-            .map_err(|Unauthorized(m)| error(401, m));
+            .map_err(|Unauthorized(m)| Refusal(401, m));
     }
-    Err(error(401, auth::BAD_CREDENTIALS))
+    Err(Refusal(401, auth::BAD_CREDENTIALS))
 }
 
-fn require_app(state: &SimState, headers: &HeaderMap) -> Result<u64, Response> {
+fn require_app(state: &SimState, headers: &HeaderMap) -> Result<u64, Refusal> {
     match authenticate(state, headers)? {
         Caller::App { app_id } => Ok(app_id),
-        Caller::Installation { .. } => Err(error(401, auth::JWT_UNDECODABLE)),
+        Caller::Installation { .. } => Err(Refusal(401, auth::JWT_UNDECODABLE)),
     }
 }
 
-fn require_installation(state: &SimState, headers: &HeaderMap) -> Result<(String, u64), Response> {
+fn require_installation(state: &SimState, headers: &HeaderMap) -> Result<(String, u64), Refusal> {
     match authenticate(state, headers)? {
         Caller::Installation {
             token,
             installation_id,
         } => Ok((token, installation_id)),
-        Caller::App { .. } => Err(error(
+        Caller::App { .. } => Err(Refusal(
             403,
             "You must authenticate with an installation access token in order to use this endpoint.",
         )),
@@ -394,7 +401,7 @@ macro_rules! try_response {
     ($expr:expr) => {
         match $expr {
             Ok(value) => value,
-            Err(response) => return response,
+            Err(Refusal(status, message)) => return error(status, message),
         }
     };
 }

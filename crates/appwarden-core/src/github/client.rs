@@ -311,9 +311,16 @@ fn api_error(endpoint: &str, status: StatusCode, headers: &HeaderMap, body: &[u8
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    // GitHub's front door answers some refusals (a missing User-Agent) in plain text.
+    let plain_text = std::str::from_utf8(body)
+        .ok()
+        .map(str::trim)
+        .filter(|text| !text.is_empty() && text.len() <= 500 && !text.starts_with(['{', '[', '<']))
+        .map(str::to_owned);
     let message = parsed
         .as_ref()
         .and_then(|body| body.message.clone())
+        .or(plain_text)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
     ApiError {
         endpoint: endpoint.to_owned(),

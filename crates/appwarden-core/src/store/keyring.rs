@@ -12,6 +12,13 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyringError {
     #[error(
+        "The OS keyring cannot be reached: no D-Bus session is running ({detail}). Run Appwarden from \
+         your desktop session; on a headless machine, start one with \
+         `dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets; exec appwarden …'`. \
+         Nothing was changed."
+    )]
+    NoSession { detail: String },
+    #[error(
         "No OS keyring is available ({detail}). On Linux, Appwarden needs a Secret Service provider: \
          install and start gnome-keyring (or KeePassXC with Secret Service enabled) in your desktop session, \
          then try again. Nothing was changed."
@@ -87,7 +94,10 @@ fn classify(err: keyring::Error) -> KeyringError {
             let mut text = inner.to_string();
             let mut source = inner.source();
             while let Some(next) = source {
-                text = format!("{text}: {next}");
+                let more = next.to_string();
+                if !text.contains(&more) {
+                    text = format!("{text}: {more}");
+                }
                 source = next.source();
             }
             text
@@ -95,7 +105,12 @@ fn classify(err: keyring::Error) -> KeyringError {
         other => other.to_string(),
     };
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("locked") || lower.contains("prompt") || lower.contains("no result found") {
+    if lower.contains("autolaunch") || lower.contains("$display") {
+        KeyringError::NoSession { detail }
+    } else if lower.contains("locked")
+        || lower.contains("prompt")
+        || lower.contains("no result found")
+    {
         KeyringError::Locked { detail }
     } else if matches!(err, keyring::Error::NoStorageAccess(_))
         || lower.contains("dbus")

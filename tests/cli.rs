@@ -1,0 +1,315 @@
+//! The `appwarden` binary against ghsim: output formats, exit codes, plain-words errors,
+//! and its JWTs checked by an independent verifier (PyJWT).
+
+use appwarden_system_tests::{CliEnv, fixture, start_sim, stderr, stdout};
+use ghsim::SimConfig;
+use std::process::Command;
+
+fn path(name: &str) -> String {
+    fixture(name).to_string_lossy().into_owned()
+}
+
+fn openssl_fingerprint(name: &str) -> String {
+    let script = format!(
+        "openssl pkey -in '{}' -pubout -outform DER | openssl sha256 -binary | openssl base64",
+        path(name)
+    );
+    let out = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    format!("SHA256:{}", String::from_utf8(out.stdout).unwrap().trim())
+}
+
+#[test]
+fn key_fingerprint_matches_openssl_for_files_and_stdin() {
+    let env = CliEnv::new();
+    let expected = openssl_fingerprint("rsa2048-pkcs1.pem");
+    for name in [
+        "rsa2048-pkcs1.pem",
+        "rsa2048-pkcs8.pem",
+        "rsa2048-public.pem",
+        "rsa2048-crlf.pem",
+    ] {
+        let out = env.run(&["key", "fingerprint", &path(name)], None);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert_eq!(stdout(&out).trim(), expected, "{name}");
+    }
+    let pem = std::fs::read(fixture("rsa2048-bag-with-cert.pem")).unwrap();
+    let out = env.run(&["key", "fingerprint", "-"], Some(&pem));
+    assert_eq!(stdout(&out).trim(), expected);
+}
+
+#[test]
+fn key_compare_exit_codes() {
+    let env = CliEnv::new();
+    let fingerprint = openssl_fingerprint("rsa2048-pkcs1.pem");
+    let bare = fingerprint
+        .trim_start_matches("SHA256:")
+        .trim_end_matches('=')
+        .to_owned();
+    let key = path("rsa2048-pkcs1.pem");
+    assert_eq!(
+        env.run(&["key", "compare", &key, &fingerprint], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        env.run(&["key", "compare", &key, &format!("  {bare} \n")], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let other = openssl_fingerprint("rsa2048-second.pem");
+    let out = env.run(&["key", "compare", &key, &other], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("mismatch"));
+    let out = env.run(&["key", "compare", &key, "SHA256:nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: "));
+    let out = env.run(
+        &["key", "compare", &path("ec-sec1.pem"), &fingerprint],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_keys_are_refused_in_plain_words_without_panics() {
+    let env = CliEnv::new();
+    for (name, words) in [
+        ("encrypted-pkcs8.pem", "passphrase-protected"),
+        ("ed25519.pem", "Ed25519"),
+        ("truncated.pem", "cut short"),
+        ("cert.pem", "certificate"),
+        ("rsa2048.der", "binary"),
+    ] {
+        let out = env.run(&["key", "fingerprint", &path(name)], None);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert!(err.contains(words), "{name}: {err}");
+        assert!(
+            !err.contains("panicked") && err.lines().count() <= 2,
+            "{name}: {err}"
+        );
+    }
+    let out = env.run(&["key", "fingerprint", "/no/such/file.pem"], None);
+    assert!(stderr(&out).contains("no such file"), "{}", stderr(&out));
+    let out = env.run(&["key", "fingerprint", &path("rsa1024-pkcs1.pem")], None);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("warning: This is a 1024-bit RSA key"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn installations_token_and_revoke_ad_hoc() {
+    let sim = start_sim(SimConfig {
+        installations: 230,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let key = path("rsa2048-pkcs1.pem");
+    let app = [
+        "--app-id",
+        "1",
+        "--key",
+        key.as_str(),
+        "--api-url",
+        api.as_str(),
+    ];
+    let env = CliEnv::new();
+
+    let args = [&["installations"][..], &app[..]].concat();
+    let out = tokio::task::block_in_place(|| env.run(&args, None));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert_eq!(
+        table.lines().count(),
+        231,
+        "a header and one row per installation"
+    );
+    assert!(table.starts_with("ID"));
+
+    let args = [&["installations", "--json"][..], &app[..]].concat();
+    let out = tokio::task::block_in_place(|| env.run(&args, None));
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), 230);
+
+    let target = sim.installations()[0].clone();
+    let repo = target.repositories[0].name.clone();
+    let args = [
+        &[
+            "token",
+            "--installation",
+            &target.account_login,
+            "--repo",
+            &repo,
+            "--permission",
+            "contents=read",
+            "--json",
+        ][..],
+        &app[..],
+    ]
+    .concat();
+    let out = tokio::task::block_in_place(|| env.run(&args, None));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let minted: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let token = minted["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("ghs_"));
+    assert_eq!(minted["permissions"]["contents"], "read");
+    assert_eq!(minted["installation_id"], target.id);
+    assert_eq!(
+        minted["repositories"][0],
+        format!("{}/{}", target.account_login, repo)
+    );
+
+    // The token works against ghsim, then stops working once revoked.
+    let http = reqwest::Client::new();
+    let check = |token: String| {
+        http.get(format!("{api}/installation/repositories"))
+            .bearer_auth(token)
+            .header("user-agent", "test")
+            .send()
+    };
+    assert_eq!(check(token.clone()).await.unwrap().status(), 200);
+    let out = tokio::task::block_in_place(|| {
+        env.run(
+            &["token", "revoke", "--api-url", &api, "-"],
+            Some(format!("{token}\n").as_bytes()),
+        )
+    });
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(check(token).await.unwrap().status(), 401);
+
+    // A plain mint prints only the token.
+    let id = target.id.to_string();
+    let args = [&["token", "--installation", &id][..], &app[..]].concat();
+    let out = tokio::task::block_in_place(|| env.run(&args, None));
+    assert!(stdout(&out).trim().starts_with("ghs_") && stdout(&out).lines().count() == 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn github_errors_reach_the_user_with_what_to_do() {
+    let sim = start_sim(SimConfig {
+        installations: 20,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let env = CliEnv::new();
+    let run = |args: &[&str]| tokio::task::block_in_place(|| env.run(args, None));
+
+    let wrong_key = path("rsa2048-second.pem");
+    let out = run(&[
+        "installations",
+        "--app-id",
+        "1",
+        "--key",
+        &wrong_key,
+        "--api-url",
+        &api,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("401") && err.contains("request ID") && err.contains("hint:"),
+        "{err}"
+    );
+
+    let key = path("rsa2048-pkcs1.pem");
+    let suspended = sim
+        .installations()
+        .into_iter()
+        .find(|i| i.suspended_at.is_some())
+        .unwrap();
+    let out = run(&[
+        "token",
+        "--installation",
+        &suspended.id.to_string(),
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        &api,
+    ]);
+    assert!(stderr(&out).contains("suspended"), "{}", stderr(&out));
+
+    let out = run(&[
+        "token",
+        "--installation",
+        "1",
+        "--permission",
+        "contents",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        &api,
+    ]);
+    assert!(stderr(&out).contains("NAME=LEVEL"), "{}", stderr(&out));
+    let out = run(&["jwt", "--app-id", "-3", "--key", &key]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["jwt", "--app-id", "abc", "--key", &key]);
+    assert!(stderr(&out).contains("not an app ID"), "{}", stderr(&out));
+    let out = run(&[
+        "installations",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        "ftp://example.com",
+    ]);
+    assert!(stderr(&out).contains("scheme"), "{}", stderr(&out));
+    let out = run(&[
+        "installations",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        "http://127.0.0.1:9",
+    ]);
+    assert!(
+        stderr(&out).contains("could not reach GitHub"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn jwt_verifies_with_an_independent_verifier() {
+    let env = CliEnv::new();
+    let key = path("rsa2048-pkcs1.pem");
+    let out = env.run(&["jwt", "--app-id", "4242", "--key", &key], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let jwt = stdout(&out).trim().to_owned();
+    let public = Command::new("openssl")
+        .args(["rsa", "-in", &key, "-pubout"])
+        .output()
+        .unwrap()
+        .stdout;
+    let public_path = env.home.path().join("public.pem");
+    std::fs::write(&public_path, public).unwrap();
+    // PyJWT checks the RS256 signature, that exp is in the future and iat not, and iss.
+    let script = r#"
+import jwt, sys, time
+token, public = sys.argv[1], open(sys.argv[2]).read()
+claims = jwt.decode(token, public, algorithms=["RS256"], issuer="4242",
+                    options={"require": ["iat", "exp", "iss"]})
+assert isinstance(claims["iss"], str)
+now = time.time()
+assert claims["iat"] <= now - 55, claims
+assert now < claims["exp"] <= now + 600, claims
+print("verified")
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, &jwt, &public_path.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("verified"),
+        "PyJWT (pip install 'pyjwt[crypto]') refused: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,641 @@
+//! The core's GitHub client against ghsim over real HTTP on 127.0.0.1: pagination,
+//! concurrency, JWT rules, clock skew, retries, rate limits, tokens and their cache.
+
+use appwarden_core::github::{ClientOptions, GitHubError, TokenRequest};
+use appwarden_core::token_cache::TokenSource;
+use appwarden_core::{ApiUrl, AppSession, ErrorCode, PrivateKey, clock};
+use appwarden_system_tests::{fixture, fixture_text, start_sim};
+use ghsim::{FaultKind, FaultRule, SimConfig};
+use std::time::Duration;
+
+fn key() -> PrivateKey {
+    PrivateKey::from_pem(fixture_text("rsa2048-pkcs1.pem").as_bytes()).unwrap()
+}
+
+fn fast_options() -> ClientOptions {
+    ClientOptions {
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        timeout: Duration::from_secs(5),
+        ..ClientOptions::default()
+    }
+}
+
+fn session(sim: &ghsim::Sim, options: ClientOptions) -> AppSession {
+    AppSession::new(
+        ApiUrl::parse(&sim.api_url()).unwrap(),
+        1,
+        None,
+        key(),
+        clock::system(),
+        options,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn lists_every_installation_once_with_bounded_concurrency() {
+    let sim = start_sim(SimConfig {
+        installations: 1_050,
+        latency: Duration::from_millis(20),
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let mut events = Vec::new();
+    let all = s
+        .client
+        .list_installations(&s.signer, |event| {
+            events.push((event.page, event.total_pages, event.installations.len()))
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1_050);
+    let mut ids: Vec<u64> = all.iter().map(|i| i.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1_050, "no duplicates");
+    let expected: Vec<u64> = sim.installations().iter().map(|i| i.id).collect();
+    assert_eq!(
+        ids,
+        {
+            let mut e = expected;
+            e.sort();
+            e
+        },
+        "no gaps"
+    );
+    assert_eq!(events.len(), 11);
+    assert_eq!(
+        events[0],
+        (1, 11, 100),
+        "the first page is delivered first, with the page count"
+    );
+    let stats = sim.stats();
+    assert_eq!(
+        stats.by_endpoint["GET /app/installations"], 11,
+        "one request per page"
+    );
+    assert!(
+        stats.max_in_flight <= 4,
+        "at most 4 in flight, saw {}",
+        stats.max_in_flight
+    );
+    assert!(
+        stats.max_in_flight >= 2,
+        "pages after the first are fetched concurrently"
+    );
+}
+
+#[tokio::test]
+async fn serial_listing_when_concurrency_is_one() {
+    let sim = start_sim(SimConfig {
+        installations: 350,
+        latency: Duration::from_millis(5),
+        ..Default::default()
+    })
+    .await;
+    let s = session(
+        &sim,
+        ClientOptions {
+            concurrency: 1,
+            ..fast_options()
+        },
+    );
+    let all = s
+        .client
+        .list_installations(&s.signer, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 350);
+    assert_eq!(sim.stats().max_in_flight, 1);
+}
+
+#[tokio::test]
+async fn enterprise_server_prefix() {
+    let sim = start_sim(SimConfig {
+        ghes: true,
+        installations: 5,
+        ..Default::default()
+    })
+    .await;
+    assert!(sim.api_url().ends_with("/api/v3"));
+    let s = session(&sim, fast_options());
+    let app = s.client.app(&s.signer).await.unwrap();
+    assert_eq!(app.id, 1);
+    assert_eq!(app.installations_count, Some(5));
+    // Without the prefix, an Enterprise Server answers 404.
+    let bare = format!("http://{}", sim.addr());
+    let wrong = AppSession::new(
+        ApiUrl::parse(&format!("{bare}/x")).unwrap(),
+        1,
+        None,
+        key(),
+        clock::system(),
+        fast_options(),
+    )
+    .unwrap();
+    assert_eq!(
+        wrong.client.app(&wrong.signer).await.unwrap_err().status(),
+        Some(404)
+    );
+}
+
+#[tokio::test]
+async fn client_id_as_issuer_and_unknown_keys() {
+    let sim = start_sim(SimConfig::default()).await;
+    let api = ApiUrl::parse(&sim.api_url()).unwrap();
+    let by_client_id = AppSession::new(
+        api.clone(),
+        1,
+        Some("Iv23liSIMULATED0001"),
+        key(),
+        clock::system(),
+        fast_options(),
+    )
+    .unwrap();
+    by_client_id.client.app(&by_client_id.signer).await.unwrap();
+
+    let other = PrivateKey::from_pem(fixture_text("rsa2048-second.pem").as_bytes()).unwrap();
+    let unregistered =
+        AppSession::new(api.clone(), 1, None, other, clock::system(), fast_options()).unwrap();
+    let err = appwarden_core::Error::from(
+        unregistered
+            .client
+            .app(&unregistered.signer)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(err.code(), ErrorCode::KeyRejected);
+    assert!(
+        err.to_string()
+            .contains("A JSON web token could not be decoded")
+    );
+    assert!(err.hint().unwrap().contains("private key"));
+
+    let wrong_app =
+        AppSession::new(api, 999, None, key(), clock::system(), fast_options()).unwrap();
+    assert_eq!(
+        wrong_app
+            .client
+            .app(&wrong_app.signer)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(401)
+    );
+}
+
+#[tokio::test]
+async fn clock_skew_is_corrected_from_the_date_header_both_ways() {
+    for offset_minutes in [-15i64, 15] {
+        let sim = start_sim(SimConfig {
+            clock_offset: chrono::Duration::minutes(offset_minutes),
+            ..Default::default()
+        })
+        .await;
+        let s = session(&sim, fast_options());
+        let app = s
+            .client
+            .app(&s.signer)
+            .await
+            .unwrap_or_else(|e| panic!("offset {offset_minutes}: {e}"));
+        assert_eq!(app.id, 1);
+        let skew = s.client.clock_skew_seconds();
+        assert!(
+            (skew - offset_minutes * 60).abs() <= 2,
+            "learnt skew {skew}"
+        );
+        assert_eq!(
+            sim.stats().by_endpoint["GET /app"],
+            2,
+            "one refusal, one retry"
+        );
+        // Later requests use the corrected clock straight away.
+        s.client
+            .installation(&s.signer, sim.installations()[0].id)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn idempotent_gets_retry_on_5xx_and_resets_then_succeed() {
+    let sim = start_sim(SimConfig {
+        installations: 250,
+        ..Default::default()
+    })
+    .await;
+    sim.inject(FaultRule::new("/app/installations", FaultKind::Status(502)).times(2));
+    sim.inject(
+        FaultRule::new("/app/installations", FaultKind::Reset)
+            .after(3)
+            .times(1),
+    );
+    let s = session(&sim, fast_options());
+    let all = s
+        .client
+        .list_installations(&s.signer, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 250);
+}
+
+#[tokio::test]
+async fn a_page_that_keeps_failing_makes_the_listing_fail_not_partial() {
+    let sim = start_sim(SimConfig {
+        installations: 450,
+        ..Default::default()
+    })
+    .await;
+    sim.inject(FaultRule::new("page=3", FaultKind::Status(500)).always());
+    let s = session(&sim, fast_options());
+    let Err(err) = s.client.list_installations(&s.signer, |_| {}).await else {
+        panic!("the listing must fail")
+    };
+    assert_eq!(err.total_pages, 5);
+    assert!(err.pages_done < 5);
+    assert!(err.to_string().contains("incomplete"), "{err}");
+    assert_eq!(
+        appwarden_core::Error::from(err).code(),
+        ErrorCode::Incomplete
+    );
+}
+
+#[tokio::test]
+async fn posts_are_not_retried_on_5xx() {
+    let sim = start_sim(SimConfig::default()).await;
+    sim.inject(FaultRule::new("access_tokens", FaultKind::Status(502)).times(1));
+    let s = session(&sim, fast_options());
+    let id = sim.installations()[0].id;
+    let err = s.token(id, &TokenRequest::default()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::GithubUnavailable);
+    assert_eq!(
+        sim.stats().by_endpoint["POST /app/installations/:id/access_tokens"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_names_the_endpoint() {
+    let sim = start_sim(SimConfig::default()).await;
+    sim.inject(
+        FaultRule::new("/app", FaultKind::MalformedJson)
+            .method("GET")
+            .times(1),
+    );
+    let s = session(&sim, fast_options());
+    let err = s.client.app(&s.signer).await.unwrap_err();
+    assert!(matches!(err, GitHubError::InvalidResponse { .. }));
+    assert!(err.to_string().contains("GET /app"), "{err}");
+}
+
+#[tokio::test]
+async fn rate_limits_short_are_waited_long_are_reported() {
+    let sim = start_sim(SimConfig::default()).await;
+    sim.inject(
+        FaultRule::new(
+            "/app",
+            FaultKind::SecondaryRateLimit {
+                retry_after_secs: 1,
+            },
+        )
+        .times(1),
+    );
+    let s = session(&sim, fast_options());
+    s.client.app(&s.signer).await.unwrap();
+
+    sim.inject(
+        FaultRule::new(
+            "/app",
+            FaultKind::PrimaryRateLimit {
+                reset_in_secs: 3_600,
+            },
+        )
+        .times(1),
+    );
+    let err = s.client.app(&s.signer).await.unwrap_err();
+    let GitHubError::RateLimited {
+        reset_at: Some(reset_at),
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    let wait = *reset_at - chrono::Utc::now();
+    assert!(wait > chrono::Duration::minutes(55), "says when to retry");
+    assert!(err.hint().contains("Try again after"));
+    assert_eq!(sim.stats().by_endpoint["GET /app"], 3, "never hammers");
+}
+
+#[tokio::test]
+async fn ip_allow_list_is_said_plainly() {
+    let sim = start_sim(SimConfig::default()).await;
+    sim.inject(FaultRule::new("access_tokens", FaultKind::IpAllowList).times(1));
+    let s = session(&sim, fast_options());
+    let err = s
+        .token(sim.installations()[0].id, &TokenRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::IpAllowList);
+    assert!(err.to_string().contains("IP allow list"));
+    assert!(err.hint().unwrap().contains("owner of that organization"));
+}
+
+#[tokio::test]
+async fn tokens_work_are_cached_and_stop_working_when_revoked() {
+    let sim = start_sim(SimConfig {
+        installations: 6,
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let inst = sim.installations()[0].clone();
+    let request = TokenRequest {
+        repositories: vec![inst.repositories[0].name.clone()],
+        permissions: [("contents".to_owned(), "read".to_owned())].into(),
+        ..Default::default()
+    };
+    let (token, source) = s.token(inst.id, &request).await.unwrap();
+    assert_eq!(source, TokenSource::Minted);
+    assert!(token.token.expose_secret().starts_with("ghs_"));
+    assert_eq!(token.permissions["contents"], "read");
+    assert_eq!(
+        token.repositories.as_ref().unwrap()[0].name,
+        inst.repositories[0].name
+    );
+
+    let (again, source) = s.token(inst.id, &request).await.unwrap();
+    assert_eq!(source, TokenSource::Cached);
+    assert_eq!(again.token, token.token);
+    assert_eq!(
+        sim.stats().by_endpoint["POST /app/installations/:id/access_tokens"],
+        1,
+        "no request for a cached token"
+    );
+
+    let repos = s
+        .client
+        .installation_repositories(&token.token)
+        .await
+        .unwrap();
+    assert_eq!(repos.len(), 1);
+    s.revoke(&token.token).await.unwrap();
+    assert!(sim.token(token.token.expose_secret()).unwrap().revoked);
+    let err = s
+        .client
+        .installation_repositories(&token.token)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    let (fresh, source) = s.token(inst.id, &request).await.unwrap();
+    assert_eq!(
+        source,
+        TokenSource::Minted,
+        "a revoked token is not handed out again"
+    );
+    assert_ne!(fresh.token, token.token);
+}
+
+#[tokio::test]
+async fn concurrent_mints_for_one_scope_make_one_request() {
+    let sim = start_sim(SimConfig {
+        latency: Duration::from_millis(30),
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let id = sim.installations()[0].id;
+    let request = TokenRequest::default();
+    let results = futures::future::join_all((0..6).map(|_| s.token(id, &request))).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(
+        sim.stats().by_endpoint["POST /app/installations/:id/access_tokens"],
+        1
+    );
+}
+
+#[tokio::test]
+async fn suspended_and_invalid_scopes_are_refused() {
+    let sim = start_sim(SimConfig {
+        installations: 20,
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let suspended = sim
+        .installations()
+        .into_iter()
+        .find(|i| i.suspended_at.is_some())
+        .unwrap();
+    let err = s
+        .token(suspended.id, &TokenRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Suspended);
+
+    let id = sim.installations()[0].id;
+    let bad_repo = TokenRequest {
+        repositories: vec!["no-such-repo".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        s.token(id, &bad_repo).await.unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    let too_much = TokenRequest {
+        permissions: [("administration".to_owned(), "write".to_owned())].into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.token(id, &too_much).await.unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        s.token(999, &TokenRequest::default())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn finds_installations_by_org_user_and_repo() {
+    let sim = start_sim(SimConfig {
+        installations: 8,
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let all = sim.installations();
+    let org = all
+        .iter()
+        .find(|i| i.account_type == "Organization")
+        .unwrap();
+    let user = all.iter().find(|i| i.account_type == "User").unwrap();
+    assert_eq!(
+        s.client
+            .find_installation(&s.signer, &org.account_login)
+            .await
+            .unwrap()
+            .id,
+        org.id
+    );
+    assert_eq!(
+        s.client
+            .find_installation(&s.signer, &user.account_login)
+            .await
+            .unwrap()
+            .id,
+        user.id
+    );
+    let repo = format!("{}/{}", org.account_login, org.repositories[0].name);
+    assert_eq!(
+        s.client
+            .find_installation(&s.signer, &repo)
+            .await
+            .unwrap()
+            .id,
+        org.id
+    );
+    assert_eq!(
+        s.client
+            .find_installation(&s.signer, "nobody-here")
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+}
+
+#[tokio::test]
+async fn github_rules_the_simulator_enforces() {
+    let sim = start_sim(SimConfig {
+        installations: 230,
+        ..Default::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let base = sim.api_url();
+    let jwt = |now: chrono::DateTime<chrono::Utc>| {
+        appwarden_core::jwt::sign(&key(), &appwarden_core::jwt::Issuer::new(1, None), now)
+            .unwrap()
+            .jwt
+    };
+    let get = |path: &str, bearer: String, agent: Option<&str>| {
+        let mut request = http.get(format!("{base}{path}")).bearer_auth(bearer);
+        if let Some(agent) = agent {
+            request = request.header("user-agent", agent);
+        }
+        request.send()
+    };
+    // A User-Agent is required.
+    let response = get(
+        "/app",
+        jwt(chrono::Utc::now()).expose_secret().to_owned(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(response.text().await.unwrap().contains("User-Agent"));
+    // exp more than 10 minutes ahead, iat in the future.
+    let response = get(
+        "/app",
+        jwt(chrono::Utc::now() + chrono::Duration::minutes(3))
+            .expose_secret()
+            .to_owned(),
+        Some("t"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("'Expiration time' claim ('exp') is too far in the future")
+    );
+    // iat in the future (our signer cannot even produce this with a valid exp: build it by hand).
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({ "iat": now + 120, "exp": now + 300, "iss": "1" });
+    let hand_made = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(fixture_text("rsa2048-pkcs1.pem").as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    let response = get("/app", hand_made, Some("t")).await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("'Issued at' claim ('iat')")
+    );
+    // Expired.
+    let response = get(
+        "/app",
+        jwt(chrono::Utc::now() - chrono::Duration::minutes(20))
+            .expose_secret()
+            .to_owned(),
+        Some("t"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("'Expiration time' claim ('exp') must be a numeric value")
+    );
+    // per_page is capped at 100; pagination links; rate-limit headers; ETag with a free 304.
+    let good = jwt(chrono::Utc::now()).expose_secret().to_owned();
+    let response = get(
+        "/app/installations?per_page=500&page=2",
+        good.clone(),
+        Some("t"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let link = headers["link"].to_str().unwrap();
+    assert!(
+        link.contains("per_page=100&page=3>; rel=\"next\"")
+            && link.contains("page=1>; rel=\"prev\""),
+        "{link}"
+    );
+    assert!(
+        headers.contains_key("x-ratelimit-remaining")
+            && headers.contains_key("x-github-request-id")
+    );
+    let body: Vec<serde_json::Value> = response.json().await.unwrap();
+    assert_eq!(body.len(), 100);
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let points_before = sim.stats().rate_limit_points;
+    let conditional = http
+        .get(format!("{base}/app/installations?per_page=500&page=2"))
+        .bearer_auth(&good)
+        .header("user-agent", "t")
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conditional.status(), 304);
+    assert_eq!(
+        sim.stats().rate_limit_points,
+        points_before,
+        "a 304 costs nothing"
+    );
+}
+
+#[test]
+fn fixture_paths_exist() {
+    assert!(fixture("rsa2048-pkcs1.pem").exists());
+}
