@@ -9,6 +9,8 @@ apt_packages=(
   dbus gnome-keyring libsecret-tools         # a real Secret Service for the tests
   python3 python3-pip                        # the independent JWT verifier (PyJWT)
 )
+# npm fetches GitHub's OpenAPI description; a machine may already have it from elsewhere.
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -28,8 +30,20 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-if ! python3 -c 'import jwt, cryptography' 2>/dev/null; then
-  echo "install-deps: pip install pyjwt[crypto]"
-  python3 -m pip install -q 'pyjwt[crypto]' 2>/dev/null \
-    || python3 -m pip install -q --break-system-packages 'pyjwt[crypto]'
+if ! python3 -c 'import jwt, cryptography, jsonschema' 2>/dev/null; then
+  echo "install-deps: pip install pyjwt[crypto] jsonschema"
+  python3 -m pip install -q 'pyjwt[crypto]' jsonschema 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages 'pyjwt[crypto]' jsonschema
+fi
+
+# GitHub's official OpenAPI description, which ghsim's responses are checked against.
+openapi_version=23.0.2
+openapi_dir="${XDG_CACHE_HOME:-$HOME/.cache}/appwarden/openapi-$openapi_version"
+if [[ ! -s "$openapi_dir/api.github.com.json" ]]; then
+  echo "install-deps: @octokit/openapi@$openapi_version"
+  mkdir -p "$openapi_dir"
+  tarball=$(cd "$openapi_dir" && npm pack --silent "@octokit/openapi@$openapi_version")
+  tar -xzf "$openapi_dir/$tarball" -C "$openapi_dir" --strip-components=2 \
+    package/generated/api.github.com.json package/generated/ghes-3.19.json
+  rm -f "$openapi_dir/$tarball"
 fi

@@ -157,7 +157,9 @@ pub struct Render<'a> {
 }
 
 impl Render<'_> {
+    /// A `simple-user` (users and organizations alike, as GitHub renders accounts).
     pub fn account(&self, id: u64, login: &str, account_type: &str) -> Value {
+        let api = self.api;
         let kind = if account_type == "Organization" {
             "orgs"
         } else {
@@ -169,9 +171,19 @@ impl Render<'_> {
             "node_id": format!("MDQ6VXNlcj{id}"),
             "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
             "gravatar_id": "",
-            "url": format!("{}/{kind}/{login}", self.api),
+            "url": format!("{api}/{kind}/{login}"),
             "html_url": format!("{}/{login}", self.web),
+            "followers_url": format!("{api}/users/{login}/followers"),
+            "following_url": format!("{api}/users/{login}/following{{/other_user}}"),
+            "gists_url": format!("{api}/users/{login}/gists{{/gist_id}}"),
+            "starred_url": format!("{api}/users/{login}/starred{{/owner}}{{/repo}}"),
+            "subscriptions_url": format!("{api}/users/{login}/subscriptions"),
+            "organizations_url": format!("{api}/users/{login}/orgs"),
+            "repos_url": format!("{api}/{kind}/{login}/repos"),
+            "events_url": format!("{api}/{kind}/{login}/events{{/privacy}}"),
+            "received_events_url": format!("{api}/users/{login}/received_events"),
             "type": account_type,
+            "user_view_type": "public",
             "site_admin": false,
         })
     }
@@ -229,22 +241,88 @@ impl Render<'_> {
         })
     }
 
+    /// A `repository`, with every field GitHub's schema requires.
     pub fn repository(&self, inst: &SimInstallation, repo: &SimRepo) -> Value {
         let full_name = format!("{}/{}", inst.account_login, repo.name);
-        json!({
+        let url = format!("{}/repos/{full_name}", self.api);
+        let host = self
+            .web
+            .trim_start_matches("http://")
+            .trim_start_matches("https://");
+        let time = inst
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut body = json!({
             "id": repo.id,
             "node_id": format!("MDEwOlJlcG9zaXRvcnk{}", repo.id),
             "name": repo.name,
             "full_name": full_name,
             "owner": self.account(inst.account_id, &inst.account_login, &inst.account_type),
             "private": repo.private,
+            "visibility": if repo.private { "private" } else { "public" },
             "html_url": format!("{}/{full_name}", self.web),
             "description": null,
             "fork": false,
-            "url": format!("{}/repos/{full_name}", self.api),
-            "archived": false,
-            "visibility": if repo.private { "private" } else { "public" },
+            "url": url,
+            "clone_url": format!("{}/{full_name}.git", self.web),
+            "git_url": format!("git://{host}/{full_name}.git"),
+            "ssh_url": format!("git@{host}:{full_name}.git"),
+            "svn_url": format!("{}/{full_name}", self.web),
+            "mirror_url": null,
+            "homepage": null,
+            "language": null,
+            "license": null,
             "default_branch": "main",
-        })
+            "forks": 0, "forks_count": 0, "stargazers_count": 0, "watchers": 0, "watchers_count": 0,
+            "open_issues": 0, "open_issues_count": 0, "size": 0,
+            "has_issues": true, "has_projects": true, "has_wiki": false, "has_pages": false,
+            "has_downloads": true, "archived": false, "disabled": false,
+            "pushed_at": time, "created_at": time, "updated_at": time,
+        });
+        // The hypermedia URLs, as GitHub lists them (templates where GitHub has them).
+        for (field, suffix) in [
+            ("archive_url", "/{archive_format}{/ref}"),
+            ("assignees_url", "/assignees{/user}"),
+            ("blobs_url", "/git/blobs{/sha}"),
+            ("branches_url", "/branches{/branch}"),
+            ("collaborators_url", "/collaborators{/collaborator}"),
+            ("comments_url", "/comments{/number}"),
+            ("commits_url", "/commits{/sha}"),
+            ("compare_url", "/compare/{base}...{head}"),
+            ("contents_url", "/contents/{+path}"),
+            ("contributors_url", "/contributors"),
+            ("deployments_url", "/deployments"),
+            ("downloads_url", "/downloads"),
+            ("events_url", "/events"),
+            ("forks_url", "/forks"),
+            ("git_commits_url", "/git/commits{/sha}"),
+            ("git_refs_url", "/git/refs{/sha}"),
+            ("git_tags_url", "/git/tags{/sha}"),
+            ("hooks_url", "/hooks"),
+            ("issue_comment_url", "/issues/comments{/number}"),
+            ("issue_events_url", "/issues/events{/number}"),
+            ("issues_url", "/issues{/number}"),
+            ("keys_url", "/keys{/key_id}"),
+            ("labels_url", "/labels{/name}"),
+            ("languages_url", "/languages"),
+            ("merges_url", "/merges"),
+            ("milestones_url", "/milestones{/number}"),
+            (
+                "notifications_url",
+                "/notifications{?since,all,participating}",
+            ),
+            ("pulls_url", "/pulls{/number}"),
+            ("releases_url", "/releases{/id}"),
+            ("stargazers_url", "/stargazers"),
+            ("statuses_url", "/statuses/{sha}"),
+            ("subscribers_url", "/subscribers"),
+            ("subscription_url", "/subscription"),
+            ("tags_url", "/tags"),
+            ("teams_url", "/teams"),
+            ("trees_url", "/git/trees{/sha}"),
+        ] {
+            body[field] = Value::String(format!("{url}{suffix}"));
+        }
+        body
     }
 }

@@ -864,7 +864,20 @@ async fn rate_limit(State(shared): Sh, headers: HeaderMap) -> Response {
         .map(|b| (b.used, b.reset))
         .unwrap_or((0, now + 3600));
     let core = json!({ "limit": RATE_LIMIT, "used": used, "remaining": RATE_LIMIT - used, "reset": reset });
-    let body = json!({ "resources": { "core": core }, "rate": core });
+    let fresh =
+        |limit: u64| json!({ "limit": limit, "used": 0, "remaining": limit, "reset": now + 3600 });
+    let body = json!({
+        "resources": {
+            "core": core,
+            "search": fresh(30),
+            "graphql": fresh(5000),
+            "integration_manifest": fresh(5000),
+            "code_search": fresh(10),
+            "dependency_snapshots": fresh(100),
+            "source_import": fresh(100),
+        },
+        "rate": core,
+    });
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 

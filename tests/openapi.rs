@@ -1,0 +1,215 @@
+//! ghsim's responses checked against GitHub's official OpenAPI description
+//! (`@octokit/openapi`, fetched by scripts/install-deps.sh), with a validator nobody here
+//! wrote (Python's jsonschema). Covers every endpoint Appwarden uses, on github.com's
+//! description and on Enterprise Server 3.19's (served under /api/v3).
+
+use appwarden_core::PrivateKey;
+use appwarden_core::jwt::{Issuer, sign};
+use appwarden_system_tests::{fixture_text, start_sim};
+use ghsim::SimConfig;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::Command;
+
+const OPENAPI_VERSION: &str = "23.0.2";
+
+fn spec(name: &str) -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
+    let path = cache
+        .join(format!("appwarden/openapi-{OPENAPI_VERSION}"))
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-deps.sh",
+        path.display()
+    );
+    path
+}
+
+async fn record(ghes: bool) -> Vec<Value> {
+    let sim = start_sim(SimConfig {
+        installations: 40,
+        ghes,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let key = PrivateKey::from_pem(fixture_text("rsa2048-pkcs1.pem").as_bytes()).unwrap();
+    let jwt = sign(&key, &Issuer::new(1, None), chrono::Utc::now())
+        .unwrap()
+        .jwt
+        .expose_secret()
+        .to_owned();
+    let http = reqwest::Client::builder()
+        .user_agent("appwarden-tests")
+        .build()
+        .unwrap();
+    let installations = sim.installations();
+    let org = installations
+        .iter()
+        .find(|i| i.account_type == "Organization" && i.suspended_at.is_none())
+        .unwrap();
+    let suspended = installations
+        .iter()
+        .find(|i| i.suspended_at.is_some())
+        .unwrap();
+
+    let mut cases = Vec::new();
+    let mut call = async |method: &str,
+                          url: String,
+                          spec_path: &str,
+                          bearer: &str,
+                          body: Option<Value>| {
+        let mut request = http
+            .request(method.parse().unwrap(), format!("{api}{url}"))
+            .bearer_auth(bearer);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        cases.push(json!({ "path": spec_path, "method": method.to_lowercase(), "status": status, "body": body.clone() }));
+        body
+    };
+    call("GET", "/app".into(), "/app", &jwt, None).await;
+    call(
+        "GET",
+        "/app/installations?per_page=100".into(),
+        "/app/installations",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "GET",
+        format!("/app/installations/{}", suspended.id),
+        "/app/installations/{installation_id}",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "GET",
+        format!("/orgs/{}/installation", org.account_login),
+        "/orgs/{org}/installation",
+        &jwt,
+        None,
+    )
+    .await;
+    let repo = &org.repositories[0].name;
+    call(
+        "GET",
+        format!("/repos/{}/{repo}/installation", org.account_login),
+        "/repos/{owner}/{repo}/installation",
+        &jwt,
+        None,
+    )
+    .await;
+    let user = installations
+        .iter()
+        .find(|i| i.account_type == "User")
+        .unwrap();
+    call(
+        "GET",
+        format!("/users/{}/installation", user.account_login),
+        "/users/{username}/installation",
+        &jwt,
+        None,
+    )
+    .await;
+    let tokens_path = "/app/installations/{installation_id}/access_tokens";
+    let full = call(
+        "POST",
+        format!("/app/installations/{}/access_tokens", org.id),
+        tokens_path,
+        &jwt,
+        Some(json!({})),
+    )
+    .await;
+    let scoped = json!({ "repositories": [repo], "permissions": { "contents": "read" } });
+    call(
+        "POST",
+        format!("/app/installations/{}/access_tokens", org.id),
+        tokens_path,
+        &jwt,
+        Some(scoped),
+    )
+    .await;
+    let token = full["token"].as_str().unwrap().to_owned();
+    call(
+        "GET",
+        "/installation/repositories".into(),
+        "/installation/repositories",
+        &token,
+        None,
+    )
+    .await;
+    call("GET", "/rate_limit".into(), "/rate_limit", &token, None).await;
+    // Error bodies are GitHub's basic-error.
+    call(
+        "GET",
+        "/app/installations/1".into(),
+        "/app/installations/{installation_id}",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "POST",
+        format!("/app/installations/{}/access_tokens", suspended.id),
+        tokens_path,
+        &jwt,
+        Some(json!({})),
+    )
+    .await;
+    call(
+        "POST",
+        format!("/app/installations/{}/access_tokens", org.id),
+        tokens_path,
+        &jwt,
+        Some(json!({"repositories": ["nope"]})),
+    )
+    .await;
+    call("GET", "/app".into(), "/app", "not-a-jwt.x.y", None).await;
+    cases
+}
+
+fn validate(spec_file: &str, cases: &[Value]) {
+    let dir = tempfile::tempdir().unwrap();
+    let cases_path = dir.path().join("cases.json");
+    std::fs::write(&cases_path, serde_json::to_vec(cases).unwrap()).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/validate.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(spec(spec_file))
+        .arg(&cases_path)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "ghsim differs from {spec_file}:\n{report}"
+    );
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok ")).count(),
+        cases.len(),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn responses_match_github_com_openapi() {
+    validate("api.github.com.json", &record(false).await);
+}
+
+#[tokio::test]
+async fn responses_match_enterprise_server_openapi() {
+    validate("ghes-3.19.json", &record(true).await);
+}
