@@ -2,12 +2,15 @@
 # Installs what building and testing Appwarden needs on a fresh Debian machine. Idempotent:
 # installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 apt_packages=(
   build-essential pkg-config cmake openssl   # compilers; aws-lc (JWT signing, TLS) builds with cc
   libdbus-1-dev                              # the keyring crate's Secret Service client
   dbus gnome-keyring libsecret-tools         # a real Secret Service for the tests
   python3 python3-pip                        # the independent JWT verifier (PyJWT)
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev file  # Tauri
+  xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick                                       # the window, headless
 )
 # npm fetches GitHub's OpenAPI description; a machine may already have it from elsewhere.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
@@ -29,6 +32,16 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+if ! command -v tauri-driver >/dev/null; then
+  echo "install-deps: cargo install tauri-driver"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+# The web UI's packages (exact versions from ui/package-lock.json).
+if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
+  echo "install-deps: npm ci (ui/)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 if ! python3 -c 'import jwt, cryptography, jsonschema' 2>/dev/null; then
   echo "install-deps: pip install pyjwt[crypto] jsonschema"

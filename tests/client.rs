@@ -644,12 +644,22 @@ fn fixture_paths_exist() {
 async fn expired_tokens_stop_working() {
     let sim = start_sim(SimConfig::default()).await;
     let s = session(&sim, fast_options());
-    let (token, _) = s.token(sim.installations()[0].id, &TokenRequest::default()).await.unwrap();
+    let (token, _) = s
+        .token(sim.installations()[0].id, &TokenRequest::default())
+        .await
+        .unwrap();
     assert!(token.expires_at > chrono::Utc::now() + chrono::Duration::minutes(59));
-    s.client.installation_repositories(&token.token).await.unwrap();
+    s.client
+        .installation_repositories(&token.token)
+        .await
+        .unwrap();
     // An hour and a minute later on GitHub's clock, the token is refused.
     sim.set_clock_offset(chrono::Duration::minutes(61));
-    let err = s.client.installation_repositories(&token.token).await.unwrap_err();
+    let err = s
+        .client
+        .installation_repositories(&token.token)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("Bad credentials"));
 }

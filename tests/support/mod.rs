@@ -1,6 +1,7 @@
 //! Helpers for the system tests: fixtures, an in-process ghsim, the `appwarden` binary in
 //! an isolated environment, and a private D-Bus session with a real gnome-keyring.
 
+pub mod desktop;
 pub mod keyring_session;
 
 use std::path::{Path, PathBuf};

@@ -11,6 +11,7 @@ use crate::store::{KeyringError, StoreError};
 /// What kind of failure, for a UI to decide how to present it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum ErrorCode {
     /// A private key or public key could not be used.
     InvalidKey,

@@ -138,27 +138,35 @@ impl ConfigFile {
 
     /// Replaces the config atomically.
     pub fn save(&self, config: &Config) -> Result<(), ConfigError> {
-        let write_err = |source| ConfigError::Write {
+        let text = toml::to_string_pretty(config).map_err(|err| ConfigError::Write {
             dir: self.dir.clone(),
-            source,
-        };
-        let text = toml::to_string_pretty(config)
-            .map_err(|err| write_err(std::io::Error::other(err.to_string())))?;
-        std::fs::create_dir_all(&self.dir).map_err(write_err)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".config.toml.")
-            .tempfile_in(&self.dir)
-            .map_err(write_err)?;
-        temp.write_all(text.as_bytes()).map_err(write_err)?;
-        temp.as_file().sync_all().map_err(write_err)?;
-        temp.persist(self.path())
-            .map_err(|err| write_err(err.error))?;
-        #[cfg(unix)]
-        if let Ok(dir) = std::fs::File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+            source: std::io::Error::other(err.to_string()),
+        })?;
+        write_atomically(&self.dir, FILE_NAME, text.as_bytes())
     }
+}
+
+/// Writes `dir/file_name` atomically: a temporary file in the same directory, flushed to
+/// disk, renamed over the old one (private to the user on Unix).
+pub fn write_atomically(dir: &Path, file_name: &str, contents: &[u8]) -> Result<(), ConfigError> {
+    let write_err = |source| ConfigError::Write {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(write_err)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .tempfile_in(dir)
+        .map_err(write_err)?;
+    temp.write_all(contents).map_err(write_err)?;
+    temp.as_file().sync_all().map_err(write_err)?;
+    temp.persist(dir.join(file_name))
+        .map_err(|err| write_err(err.error))?;
+    #[cfg(unix)]
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,7 @@
+//! The commands the window may call. Each is a thin call into appwarden-core.
+
+pub mod apps;
+pub mod installations;
+pub mod keys;
+pub mod system;
+pub mod tokens;

@@ -1,0 +1,69 @@
+//! The window's surroundings: environment facts, settings, and opening links in the
+//! system browser (never inside the app's window).
+
+use crate::ipc::{Environment, IpcError, IpcResult, Settings};
+use crate::state::DesktopState;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+const SETTINGS_FILE: &str = "desktop.json";
+
+#[tauri::command]
+pub fn environment(state: State<'_, DesktopState>) -> Environment {
+    Environment {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        demo: state.demo,
+        config_dir: state.store.config_file().dir().display().to_string(),
+    }
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, DesktopState>) -> Settings {
+    let path = state.store.config_file().dir().join(SETTINGS_FILE);
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+#[tauri::command]
+pub fn save_settings(state: State<'_, DesktopState>, settings: Settings) -> IpcResult<Settings> {
+    if !matches!(settings.theme.as_str(), "light" | "dark" | "system") {
+        return Err(IpcError::invalid(
+            "The theme must be light, dark or system.",
+        ));
+    }
+    if settings.clipboard_clear_secs > 3600 {
+        return Err(IpcError::invalid(
+            "Clear the clipboard after at most an hour (3600 seconds).",
+        ));
+    }
+    let bytes =
+        serde_json::to_vec_pretty(&settings).map_err(|e| IpcError::invalid(e.to_string()))?;
+    appwarden_core::store::config::write_atomically(
+        state.store.config_file().dir(),
+        SETTINGS_FILE,
+        &bytes,
+    )
+    .map_err(|e| {
+        IpcError::from(appwarden_core::Error::from(
+            appwarden_core::store::StoreError::from(e),
+        ))
+    })?;
+    Ok(settings)
+}
+
+/// Opens a GitHub page in the system browser. Only web links are allowed.
+#[tauri::command]
+pub fn open_external(app: tauri::AppHandle, url: String) -> IpcResult<()> {
+    let parsed =
+        url::Url::parse(&url).map_err(|_| IpcError::invalid(format!("Not a link: {url}")))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(IpcError::invalid(format!(
+            "Only web links can be opened, not {url}"
+        )));
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| IpcError::invalid(format!("Could not open the browser: {e}")))
+}

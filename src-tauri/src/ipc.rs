@@ -1,0 +1,337 @@
+//! Everything that crosses IPC, as Rust types. TypeScript types are generated from these
+//! (ts-rs, into `ui/src/lib/bindings/`), and a test fails when the committed ones are stale.
+//!
+//! No private key appears in any of these types: keys enter Rust as pasted text or a file
+//! path and leave only as fingerprints. Tokens leave only in [`MintedToken`], to be shown
+//! or copied.
+
+use appwarden_core::ErrorCode;
+use appwarden_core::github::{App, Installation, Repository};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// A failed command, as the UI receives it. The UI switches on `code`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// What to do next, when the message alone does not say.
+    pub hint: Option<String>,
+    /// GitHub's HTTP status, when GitHub answered.
+    pub status: Option<u16>,
+    /// GitHub's `X-GitHub-Request-Id`, for support requests.
+    pub request_id: Option<String>,
+    /// When a rate limit resets (RFC 3339).
+    pub retry_at: Option<String>,
+}
+
+impl From<appwarden_core::Error> for IpcError {
+    fn from(err: appwarden_core::Error) -> Self {
+        let github = err.github();
+        let retry_at = match github {
+            Some(appwarden_core::github::GitHubError::RateLimited { reset_at, .. }) => {
+                reset_at.map(|at| at.to_rfc3339())
+            }
+            _ => None,
+        };
+        Self {
+            code: err.code(),
+            status: github.and_then(|g| g.status()),
+            request_id: github.and_then(|g| g.request_id()).map(str::to_owned),
+            hint: err.hint(),
+            message: err.to_string(),
+            retry_at,
+        }
+    }
+}
+
+impl IpcError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::from(appwarden_core::Error::InvalidInput(message.into()))
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;
+
+/// A stored app, from the config.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppSummary {
+    pub name: String,
+    pub api_url: String,
+    /// The host, for display (`github.com`, `ghes.example.com`).
+    pub host: String,
+    /// The web base for links (`https://github.com`).
+    pub web_url: String,
+    #[ts(type = "number")]
+    pub app_id: u64,
+    pub client_id: Option<String>,
+    pub keys: Vec<KeySummary>,
+    /// The API is a local simulator (plain http on a loopback address).
+    pub simulated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeySummary {
+    pub fingerprint: String,
+    pub added_at: String,
+    #[ts(type = "number")]
+    pub bits: usize,
+    /// The key that signs (the newest).
+    pub signing: bool,
+}
+
+/// `GET /app`, trimmed to what the UI shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppOverview {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub name: String,
+    pub slug: Option<String>,
+    pub client_id: Option<String>,
+    pub owner: Option<String>,
+    pub owner_avatar_url: Option<String>,
+    pub html_url: Option<String>,
+    pub description: Option<String>,
+    pub permissions: BTreeMap<String, String>,
+    pub events: Vec<String>,
+    #[ts(type = "number | null")]
+    pub installations_count: Option<u64>,
+}
+
+impl From<App> for AppOverview {
+    fn from(app: App) -> Self {
+        Self {
+            id: app.id,
+            name: app.name,
+            slug: app.slug,
+            client_id: app.client_id,
+            owner: app.owner.as_ref().map(|o| o.display_name().to_owned()),
+            owner_avatar_url: app.owner.and_then(|o| o.avatar_url),
+            html_url: app.html_url,
+            description: app.description,
+            permissions: app.permissions,
+            events: app.events,
+            installations_count: app.installations_count,
+        }
+    }
+}
+
+/// Where a private key comes from. Either way it goes straight into Rust.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeySource {
+    /// Pasted PEM text.
+    Pem { text: String },
+    /// A file chosen by drag and drop.
+    Path { path: String },
+    /// Ask Rust to show the file picker.
+    Picker,
+}
+
+/// A key parsed and held in Rust, waiting to be checked or stored. The UI sees only this.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StagedKey {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub fingerprint: String,
+    #[ts(type = "number")]
+    pub bits: usize,
+    pub warnings: Vec<String>,
+}
+
+/// What the add-app form holds.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct AppDraft {
+    pub name: String,
+    /// `github.com`, an Enterprise Server host, or an API URL.
+    pub api_url: String,
+    pub app_id: String,
+    pub client_id: Option<String>,
+    #[ts(type = "number")]
+    pub staged_key: u64,
+}
+
+/// The answer of the live check ("GitHub accepts this key").
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CheckResult {
+    pub api_url: String,
+    pub app: AppOverview,
+}
+
+/// Local keys against the fingerprints pasted from GitHub's settings page.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FingerprintReport {
+    pub local: Vec<LocalKeyMatch>,
+    pub github: Vec<GitHubKeyMatch>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LocalKeyMatch {
+    pub fingerprint: String,
+    /// The fingerprint is among those pasted from GitHub.
+    pub on_github: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct GitHubKeyMatch {
+    pub fingerprint: String,
+    /// A key with this fingerprint is stored on this machine.
+    pub held_locally: bool,
+}
+
+/// GitHub's verdict on one stored key.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeyVerdict {
+    pub fingerprint: String,
+    pub accepted: bool,
+    pub error: Option<IpcError>,
+}
+
+/// One installation, as the table and details panel show it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InstallationRow {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub account: String,
+    pub account_type: String,
+    pub avatar_url: Option<String>,
+    pub account_url: Option<String>,
+    /// `all` or `selected`.
+    pub repository_selection: String,
+    pub suspended_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The installation's settings page on GitHub.
+    pub html_url: Option<String>,
+    pub permissions: BTreeMap<String, String>,
+    pub events: Vec<String>,
+}
+
+impl From<Installation> for InstallationRow {
+    fn from(inst: Installation) -> Self {
+        let account = inst.account.as_ref();
+        Self {
+            id: inst.id,
+            account: inst.account_login().to_owned(),
+            account_type: inst
+                .target_type
+                .clone()
+                .or_else(|| account.and_then(|a| a.account_type.clone()))
+                .unwrap_or_default(),
+            avatar_url: account.and_then(|a| a.avatar_url.clone()),
+            account_url: account.and_then(|a| a.html_url.clone()),
+            repository_selection: inst.repository_selection,
+            suspended_at: inst.suspended_at.map(|t| t.to_rfc3339()),
+            created_at: inst.created_at.to_rfc3339(),
+            updated_at: inst.updated_at.to_rfc3339(),
+            html_url: inst.html_url,
+            permissions: inst.permissions,
+            events: inst.events,
+        }
+    }
+}
+
+/// Progress of a listing, streamed to the UI as pages arrive.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ListEvent {
+    Page {
+        page: u32,
+        total_pages: u32,
+        pages_done: u32,
+        installations: Vec<InstallationRow>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RepositoryRow {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub name: String,
+    pub full_name: String,
+    pub private: bool,
+    pub html_url: Option<String>,
+}
+
+impl From<Repository> for RepositoryRow {
+    fn from(repo: Repository) -> Self {
+        Self {
+            id: repo.id,
+            name: repo.name,
+            full_name: repo.full_name,
+            private: repo.private,
+            html_url: repo.html_url,
+        }
+    }
+}
+
+/// Narrowing of a token: none of either means everything the installation has.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct TokenScope {
+    pub repositories: Vec<String>,
+    pub permissions: BTreeMap<String, String>,
+}
+
+/// A token to show or copy. Never persisted.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MintedToken {
+    pub token: String,
+    pub expires_at: String,
+    #[ts(type = "number")]
+    pub installation_id: u64,
+    pub permissions: BTreeMap<String, String>,
+    pub repository_selection: Option<String>,
+    pub repositories: Option<Vec<String>>,
+    /// The git host for `git clone https://x-access-token:…@host/owner/repo.git`.
+    pub git_host: String,
+    /// Served from the cache rather than minted now.
+    pub cached: bool,
+}
+
+/// User settings kept in the config directory.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Settings {
+    /// `light`, `dark` or `system`.
+    pub theme: String,
+    /// Seconds after which a copied token is cleared from the clipboard.
+    #[ts(type = "number")]
+    pub clipboard_clear_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            theme: "system".into(),
+            clipboard_clear_secs: 60,
+        }
+    }
+}
+
+/// Facts about this run, for the window's chrome.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Environment {
+    pub version: String,
+    /// Started by the demo command: show the "simulated GitHub" label.
+    pub demo: bool,
+    pub config_dir: String,
+}

@@ -1,0 +1,125 @@
+//! What the desktop shell keeps between commands: the store, one session per app (with its
+//! JWT and token caches), and keys staged between "parse" and "save" so that a key crosses
+//! IPC once, inbound, and never comes back.
+
+use crate::ipc::{IpcError, IpcResult, StagedKey};
+use appwarden_core::github::ClientOptions;
+use appwarden_core::store::{AppConfig, AppStore};
+use appwarden_core::{ApiUrl, AppSession, PrivateKey, clock::Clock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub struct DesktopState {
+    pub store: AppStore,
+    pub clock: Arc<dyn Clock>,
+    pub options: ClientOptions,
+    pub demo: bool,
+    sessions: tokio::sync::Mutex<HashMap<String, Arc<AppSession>>>,
+    staged: Mutex<HashMap<u64, PrivateKey>>,
+    next_staged: AtomicU64,
+}
+
+/// Runs blocking store work (the keyring speaks D-Bus synchronously) off the async runtime.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, appwarden_core::Error> + Send + 'static,
+) -> IpcResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| IpcError::invalid(format!("Internal error: {e}")))?
+        .map_err(IpcError::from)
+}
+
+impl DesktopState {
+    pub fn new(store: AppStore, clock: Arc<dyn Clock>, demo: bool) -> Self {
+        Self {
+            store,
+            clock,
+            options: ClientOptions::default(),
+            demo,
+            sessions: tokio::sync::Mutex::new(HashMap::new()),
+            staged: Mutex::new(HashMap::new()),
+            next_staged: AtomicU64::new(1),
+        }
+    }
+
+    pub async fn app(&self, name: &str) -> IpcResult<AppConfig> {
+        let store = self.store.clone();
+        let name = name.to_owned();
+        blocking(move || Ok(store.app(&name)?)).await
+    }
+
+    /// The app's session, created on first use (reading its newest key from the keyring).
+    pub async fn session(&self, name: &str) -> IpcResult<Arc<AppSession>> {
+        let app = self.app(name).await?;
+        let mut sessions = self.sessions.lock().await;
+        if let Some(session) = sessions.get(&app.name) {
+            return Ok(session.clone());
+        }
+        let store = self.store.clone();
+        let app_for_key = app.clone();
+        let key = blocking(move || Ok(store.signing_key(&app_for_key)?)).await?;
+        let session = Arc::new(self.new_session(&app, key)?);
+        sessions.insert(app.name.clone(), session.clone());
+        Ok(session)
+    }
+
+    /// A session for a given key (not cached), for live checks.
+    pub fn new_session(&self, app: &AppConfig, key: PrivateKey) -> IpcResult<AppSession> {
+        let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
+        Ok(AppSession::new(
+            api_url,
+            app.app_id,
+            app.client_id.as_deref(),
+            key,
+            self.clock.clone(),
+            self.options.clone(),
+        )?)
+    }
+
+    /// Forgets an app's session after its keys or settings changed.
+    pub async fn forget_session(&self, name: &str) {
+        self.sessions
+            .lock()
+            .await
+            .retain(|cached, _| !cached.eq_ignore_ascii_case(name));
+    }
+
+    pub fn stage(&self, key: PrivateKey) -> StagedKey {
+        let id = self.next_staged.fetch_add(1, Ordering::Relaxed);
+        let staged = StagedKey {
+            id,
+            fingerprint: key.fingerprint().to_string(),
+            bits: key.public_key().bits(),
+            warnings: key
+                .public_key()
+                .warnings()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        };
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, key);
+        staged
+    }
+
+    pub fn staged(&self, id: u64) -> IpcResult<PrivateKey> {
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| {
+                IpcError::invalid("That key is no longer loaded; paste or choose it again.")
+            })
+    }
+
+    pub fn unstage(&self, id: u64) {
+        self.staged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
+    }
+}

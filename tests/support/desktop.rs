@@ -1,0 +1,171 @@
+//! The real `appwarden-desktop` window, driven over WebDriver: tauri-driver starts
+//! WebKitWebDriver, which starts the app under the current X display (Xvfb in CI). The app
+//! gets its own HOME, config directory and D-Bus session (with gnome-keyring).
+
+use crate::keyring_session::KeyringSession;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+pub struct Desktop {
+    pub driver: WebDriver,
+    pub config_dir: PathBuf,
+    tauri_driver: Child,
+    shots: PathBuf,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("appwarden-desktop");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with scripts/test.sh (UI first, then cargo build)",
+        bin.display()
+    );
+    bin
+}
+
+impl Desktop {
+    /// Starts the app. `name` names the screenshot folder (target/e2e-screenshots/NAME).
+    pub async fn start(
+        name: &str,
+        keyring: &KeyringSession,
+        home: &Path,
+        extra_env: &[(&str, &str)],
+    ) -> Self {
+        let display = std::env::var("DISPLAY")
+            .expect("DISPLAY is not set: run under Xvfb (scripts/test.sh uses xvfb-run)");
+        let config_dir = home.join("config");
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("DISPLAY", display)
+            .env("HOME", home)
+            .env("APPWARDEN_CONFIG_DIR", &config_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // xvfb-run's X server wants its authority cookie.
+        if let Some(xauthority) = std::env::var_os("XAUTHORITY") {
+            command.env("XAUTHORITY", xauthority);
+        }
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        let tauri_driver =
+            command.spawn().expect("tauri-driver is installed (cargo install tauri-driver); scripts/install-deps.sh does it");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").unwrap();
+        caps.set(
+            "tauri:options",
+            serde_json::json!({ "application": binary().to_string_lossy() }),
+        )
+        .unwrap();
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("a WebDriver session");
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/e2e-screenshots")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).unwrap();
+        Self {
+            driver,
+            config_dir,
+            tauri_driver,
+            shots,
+        }
+    }
+
+    /// Saves a screenshot of the window after the next two paints.
+    pub async fn shot(&self, name: &str) {
+        let _ = self
+            .driver
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
+        self.driver
+            .screenshot(&self.shots.join(format!("{name}.png")))
+            .await
+            .unwrap();
+    }
+
+    pub async fn el(&self, testid: &str) -> WebElement {
+        self.driver
+            .query(By::Css(format!("[data-testid='{testid}']")))
+            .wait(Duration::from_secs(15), Duration::from_millis(50))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+    }
+
+    /// Waits until the element's text satisfies `check`; returns it.
+    pub async fn wait_text(&self, testid: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(element) = self
+                .driver
+                .find(By::Css(format!("[data-testid='{testid}']")))
+                .await
+                && let Ok(text) = element.text().await
+                && check(&text)
+            {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "[data-testid={testid}] never showed the expected text"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Puts text into a field as a paste does: the value at once, then one input event.
+    pub async fn paste(&self, testid: &str, text: &str) {
+        let element = self.el(testid).await;
+        self.driver
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![element.to_json().unwrap(), serde_json::Value::String(text.to_owned())],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn quit(mut self) {
+        let driver = self.driver.clone();
+        let _ = driver.quit().await;
+        let _ = self.tauri_driver.kill();
+        let _ = self.tauri_driver.wait();
+    }
+}

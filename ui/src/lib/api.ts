@@ -1,0 +1,69 @@
+// Typed calls to the Rust commands. Every failure arrives as an IpcError ({code, message, …});
+// the UI switches on `code`, never on message text.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppDraft } from "./bindings/AppDraft";
+import type { AppOverview } from "./bindings/AppOverview";
+import type { AppSummary } from "./bindings/AppSummary";
+import type { CheckResult } from "./bindings/CheckResult";
+import type { Environment } from "./bindings/Environment";
+import type { FingerprintReport } from "./bindings/FingerprintReport";
+import type { IpcError } from "./bindings/IpcError";
+import type { KeySource } from "./bindings/KeySource";
+import type { KeyVerdict } from "./bindings/KeyVerdict";
+import type { ListEvent } from "./bindings/ListEvent";
+import type { MintedToken } from "./bindings/MintedToken";
+import type { RepositoryRow } from "./bindings/RepositoryRow";
+import type { Settings } from "./bindings/Settings";
+import type { StagedKey } from "./bindings/StagedKey";
+import type { TokenScope } from "./bindings/TokenScope";
+
+/** Anything thrown by a command, normalised to an IpcError. */
+export function asIpcError(err: unknown): IpcError {
+  if (err && typeof err === "object" && "code" in err && "message" in err) return err as IpcError;
+  return {
+    code: "invalid_response",
+    message: String(err),
+    hint: null,
+    status: null,
+    request_id: null,
+    retry_at: null,
+  };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw asIpcError(err);
+  }
+}
+
+export const api = {
+  environment: () => call<Environment>("environment"),
+  listApps: () => call<AppSummary[]>("list_apps"),
+  appOverview: (name: string) => call<AppOverview>("app_overview", { name }),
+  stageKey: (source: KeySource) => call<StagedKey | null>("stage_key", { source }),
+  checkApp: (draft: AppDraft) => call<CheckResult>("check_app", { draft }),
+  addApp: (draft: AppDraft) => call<AppSummary>("add_app", { draft }),
+  removeApp: (name: string) => call<void>("remove_app", { name }),
+  addKey: (name: string, stagedKey: number, verify: boolean) =>
+    call<AppSummary>("add_key", { name, stagedKey, verify }),
+  removeKey: (name: string, fingerprint: string) => call<AppSummary>("remove_key", { name, fingerprint }),
+  verifyKeys: (name: string) => call<KeyVerdict[]>("verify_keys", { name }),
+  compareFingerprints: (name: string, pasted: string) =>
+    call<FingerprintReport>("compare_fingerprints", { name, pasted }),
+  listInstallations: (name: string, onEvent: (event: ListEvent) => void) => {
+    const channel = new Channel<ListEvent>();
+    channel.onmessage = onEvent;
+    return call<number>("list_installations", { name, onEvent: channel });
+  },
+  installationRepositories: (name: string, installationId: number) =>
+    call<RepositoryRow[]>("installation_repositories", { name, installationId }),
+  mintToken: (name: string, installationId: number, scope: TokenScope | null) =>
+    call<MintedToken>("mint_token", { name, installationId, scope }),
+  revokeToken: (name: string, token: string) => call<void>("revoke_token", { name, token }),
+  copyText: (text: string, clearAfterSecs: number | null) => call<void>("copy_text", { text, clearAfterSecs }),
+  getSettings: () => call<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  openExternal: (url: string) => call<void>("open_external", { url }),
+};

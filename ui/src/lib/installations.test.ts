@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { InstallationRow } from "./bindings/InstallationRow";
+import { noFilters, view, windowOf } from "./installations";
+
+function row(id: number, account: string, extra: Partial<InstallationRow> = {}): InstallationRow {
+  return {
+    id,
+    account,
+    account_type: "Organization",
+    avatar_url: null,
+    account_url: null,
+    repository_selection: "all",
+    suspended_at: null,
+    created_at: `2025-01-${String(id).padStart(2, "0")}T00:00:00Z`,
+    updated_at: "2025-02-01T00:00:00Z",
+    html_url: null,
+    permissions: {},
+    events: [],
+    ...extra,
+  };
+}
+
+const rows = [
+  row(3, "zeta-labs"),
+  row(1, "acme", { account_type: "User" }),
+  row(2, "Beta-corp", { suspended_at: "2025-03-01T00:00:00Z", repository_selection: "selected" }),
+];
+
+describe("installations view", () => {
+  it("searches by login or id, case-insensitively", () => {
+    expect(view(rows, { ...noFilters, query: "BETA" }, "account", "asc").map((r) => r.id)).toEqual([2]);
+    expect(view(rows, { ...noFilters, query: "3" }, "account", "asc").map((r) => r.id)).toEqual([3]);
+  });
+  it("filters by type, suspension and selection", () => {
+    expect(view(rows, { ...noFilters, type: "User" }, "id", "asc").map((r) => r.id)).toEqual([1]);
+    expect(view(rows, { ...noFilters, suspended: "suspended" }, "id", "asc").map((r) => r.id)).toEqual([2]);
+    expect(view(rows, { ...noFilters, suspended: "active" }, "id", "asc").map((r) => r.id)).toEqual([1, 3]);
+    expect(view(rows, { ...noFilters, selection: "selected" }, "id", "asc").map((r) => r.id)).toEqual([2]);
+  });
+  it("sorts both ways", () => {
+    expect(view(rows, noFilters, "account", "asc").map((r) => r.account)).toEqual(["acme", "Beta-corp", "zeta-labs"]);
+    expect(view(rows, noFilters, "created_at", "desc").map((r) => r.id)).toEqual([3, 2, 1]);
+  });
+  it("narrows 10,000 rows", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => row(i + 1, `org-${i}`));
+    const shown = view(many, { ...noFilters, query: "org-99" }, "account", "asc");
+    expect(shown.length).toBe(111);
+    expect(shown[0]?.account).toBe("org-99");
+  });
+  it("windows a virtual list", () => {
+    expect(windowOf(10_000, 0, 400, 40, 5)).toEqual({ first: 0, last: 15, padTop: 0, padBottom: (10_000 - 15) * 40 });
+    const middle = windowOf(10_000, 4000, 400, 40, 5);
+    expect(middle.first).toBe(95);
+    expect(middle.last).toBe(115);
+  });
+});
