@@ -208,3 +208,182 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
 
     app.quit().await;
 }
+
+/// Stores an app with the CLI into the config the desktop will read.
+fn store_app_with_cli(keyring: &KeyringSession, home: &std::path::Path, api: &str) {
+    let out = Command::new(appwarden_system_tests::appwarden_bin())
+        .args([
+            "app",
+            "add",
+            "--name",
+            "Ops bot",
+            "--app-id",
+            "1",
+            "--api-url",
+            api,
+            "--key",
+        ])
+        .arg(fixture("rsa2048-pkcs1.pem"))
+        .env("HOME", home)
+        .env("APPWARDEN_CONFIG_DIR", home.join("config"))
+        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn active_testid(app: &Desktop) -> Option<String> {
+    let value = app
+        .driver
+        .execute(
+            "return document.activeElement?.dataset?.testid ?? null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.json().as_str().map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_keyboard_details_and_scoped_tokens() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 150,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    store_app_with_cli(&keyring, home.path(), &api);
+    let app = Desktop::start(
+        "keyboard-and-scopes",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_DEMO", "1")],
+    )
+    .await;
+
+    // Demo mode is labelled.
+    assert_eq!(
+        app.el("demo-label").await.text().await.unwrap(),
+        "Simulated GitHub"
+    );
+    app.wait_text("list-status", |text| text.contains("150 of 150"))
+        .await;
+
+    // "/" focuses search.
+    app.driver
+        .action_chain()
+        .send_keys("/")
+        .perform()
+        .await
+        .unwrap();
+    assert_eq!(active_testid(&app).await.as_deref(), Some("search"));
+    let target = sim
+        .installations()
+        .into_iter()
+        .find(|i| i.account_login == "acme-labs")
+        .unwrap();
+    app.el("search").await.send_keys("acme-labs").await.unwrap();
+    app.wait_text("shown-count", |text| text == "1").await;
+
+    // Selecting a row opens its details; its repositories are read with an installation token.
+    let row = app.el("installation-row").await;
+    row.click().await.unwrap();
+    app.el("details").await;
+    app.el("load-repos").await.click().await.unwrap();
+    let repos = app.wait_text("repos", |text| !text.is_empty()).await;
+    for repo in &target.repositories {
+        assert!(
+            repos.contains(&format!("acme-labs/{}", repo.name)),
+            "{repos}"
+        );
+    }
+    app.shot("01-details").await;
+
+    // Enter mints for the selected row; Escape closes the token panel.
+    app.driver
+        .execute("document.activeElement.blur()", vec![])
+        .await
+        .unwrap();
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Enter)
+        .perform()
+        .await
+        .unwrap();
+    app.el("token-panel").await;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    let closed = app
+        .driver
+        .query(By::Css("[data-testid=token-panel]"))
+        .not_exists()
+        .await
+        .unwrap();
+    assert!(closed, "Escape closes the token panel");
+
+    // A scoped token: one repository, contents read only.
+    app.el("scope").await.click().await.unwrap();
+    app.el("scope-dialog").await;
+    let first_repo = app
+        .driver
+        .query(By::Css("[data-testid=scope-dialog] input[type=checkbox]"))
+        .first()
+        .await
+        .unwrap();
+    first_repo.click().await.unwrap();
+    for permission in target.permissions.keys() {
+        let level = if permission == "contents" {
+            "read"
+        } else {
+            "none"
+        };
+        let select = app.el(&format!("level-{permission}")).await;
+        select
+            .find(By::Css(format!("option[value='{level}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    app.shot("02-scope").await;
+    app.el("mint-scoped").await.click().await.unwrap();
+    app.el("token-panel").await;
+    let granted = app
+        .wait_text("token-repositories", |text| !text.is_empty())
+        .await;
+    assert_eq!(
+        granted.trim(),
+        format!("acme-labs/{}", target.repositories[0].name)
+    );
+    let permissions = app.el("token-permissions").await.text().await.unwrap();
+    assert!(
+        permissions.contains("Contents")
+            && permissions.contains("read")
+            && !permissions.contains("Issues"),
+        "{permissions}"
+    );
+    app.el("reveal").await.click().await.unwrap();
+    let token = app
+        .wait_text("token", |text| {
+            text.starts_with("ghs_") && !text.contains('•')
+        })
+        .await;
+    let record = sim.token(&token).expect("ghsim issued it");
+    assert_eq!(record.repository_ids, Some(vec![target.repositories[0].id]));
+    assert_eq!(record.permissions.len(), 1);
+    app.el("reveal").await.click().await.unwrap();
+    app.shot("03-scoped-token").await;
+
+    app.quit().await;
+}
