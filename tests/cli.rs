@@ -313,3 +313,74 @@ print("verified")
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enterprise_server_ca_is_required_and_then_trusted() {
+    let sim = start_sim(SimConfig {
+        tls: true,
+        ghes: true,
+        installations: 7,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let env = CliEnv::new();
+    let ca = env.home.path().join("ghes-ca.pem");
+    std::fs::write(&ca, sim.ca_pem().unwrap()).unwrap();
+    let key = path("rsa2048-pkcs1.pem");
+    let run = |args: &[&str]| tokio::task::block_in_place(|| env.run(args, None));
+
+    let out = run(&[
+        "installations",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        &api,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("does not trust") && err.contains("CA certificate"),
+        "{err}"
+    );
+
+    let out = run(&[
+        "installations",
+        "--json",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        &api,
+        "--ca-cert",
+        &ca.to_string_lossy(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&stdout(&out))
+            .unwrap()
+            .len(),
+        7
+    );
+
+    let out = run(&[
+        "installations",
+        "--app-id",
+        "1",
+        "--key",
+        &key,
+        "--api-url",
+        &api,
+        "--ca-cert",
+        &key,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a CA certificate"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -663,3 +663,39 @@ async fn expired_tokens_stop_working() {
     assert_eq!(err.status(), Some(401));
     assert!(err.to_string().contains("Bad credentials"));
 }
+
+#[tokio::test]
+async fn enterprise_server_with_its_own_ca_needs_that_ca() {
+    let sim = start_sim(SimConfig {
+        tls: true,
+        ghes: true,
+        ..Default::default()
+    })
+    .await;
+    let api = ApiUrl::parse(&sim.api_url()).unwrap();
+    assert!(api.as_str().starts_with("https://127.0.0.1:"), "{api}");
+
+    // Without the CA: refused, and said so.
+    let untrusting =
+        AppSession::new(api.clone(), 1, None, key(), clock::system(), fast_options()).unwrap();
+    let err =
+        appwarden_core::Error::from(untrusting.client.app(&untrusting.signer).await.unwrap_err());
+    assert_eq!(err.code(), ErrorCode::UntrustedCertificate, "{err}");
+    assert!(err.hint().unwrap().contains("CA certificate"));
+
+    // With it: works.
+    let options = ClientOptions {
+        extra_root_certificates: vec![sim.ca_pem().unwrap().to_owned()],
+        ..fast_options()
+    };
+    let trusting = AppSession::new(api.clone(), 1, None, key(), clock::system(), options).unwrap();
+    assert_eq!(trusting.client.app(&trusting.signer).await.unwrap().id, 1);
+
+    // Something that is not a certificate is refused up front.
+    let bad = ClientOptions {
+        extra_root_certificates: vec!["not a certificate".into()],
+        ..fast_options()
+    };
+    let err = AppSession::new(api, 1, None, key(), clock::system(), bad).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+}

@@ -27,6 +27,27 @@ pub enum Command {
     Installations(InstallationsArgs),
     /// Mint an installation access token (or `token revoke` one).
     Token(TokenArgs),
+    /// Per-host settings: an Enterprise Server's own CA certificate.
+    #[command(subcommand)]
+    Host(HostCommand),
+}
+
+#[derive(Subcommand)]
+pub enum HostCommand {
+    /// List hosts with settings.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trust this CA certificate (PEM) for an API URL, in addition to the OS's roots.
+    SetCa {
+        /// The host or API URL (ghes.example.com).
+        api_url: String,
+        /// The CA certificate file (PEM), or - for standard input.
+        file: String,
+    },
+    /// Stop trusting a host's extra CA certificate.
+    RemoveCa { api_url: String },
 }
 
 #[derive(Subcommand)]
@@ -67,6 +88,9 @@ pub enum AppCommand {
         /// Store without asking GitHub whether it accepts the key.
         #[arg(long)]
         no_verify: bool,
+        /// An Enterprise Server's own CA certificate (PEM), trusted for this host from now on.
+        #[arg(long)]
+        ca_cert: Option<String>,
     },
     /// List stored apps and their key fingerprints.
     List {
@@ -123,6 +147,9 @@ pub struct AppArgs {
     /// Ad hoc: github.com (default), an Enterprise Server host, or an API URL.
     #[arg(long, requires = "app_id")]
     pub api_url: Option<String>,
+    /// Ad hoc: a CA certificate (PEM) to trust for this API URL.
+    #[arg(long, requires = "app_id")]
+    pub ca_cert: Option<String>,
 }
 
 #[derive(Args)]

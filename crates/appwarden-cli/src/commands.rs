@@ -1,5 +1,6 @@
 //! What each command does, in terms of the core.
 
+use crate::args::HostCommand;
 use crate::args::{
     AppArgs, AppCommand, AppKeyCommand, Command, InstallationsArgs, KeyCommand, TokenAction,
     TokenArgs,
@@ -42,7 +43,61 @@ pub fn run(command: Command) -> Result<i32, Error> {
         }
         Command::Installations(args) => installations(args),
         Command::Token(args) => token(args),
+        Command::Host(command) => host_command(command),
     }
+}
+
+fn host_command(command: HostCommand) -> Result<i32, Error> {
+    let store = AppStore::open_default()?;
+    match command {
+        HostCommand::List { json } => {
+            let hosts = store.hosts()?;
+            if json {
+                println!("{}", output::json(&hosts));
+            } else if hosts.is_empty() {
+                eprintln!(
+                    "No host settings. Add an Enterprise Server's CA with `appwarden host set-ca`."
+                );
+            } else {
+                let rows: Vec<Vec<String>> = hosts
+                    .iter()
+                    .map(|h| {
+                        vec![
+                            h.api_url.clone(),
+                            if h.ca_certificate.is_some() {
+                                "own CA"
+                            } else {
+                                ""
+                            }
+                            .to_owned(),
+                        ]
+                    })
+                    .collect();
+                print!("{}", output::table(&["API URL", "TRUST"], &rows));
+            }
+            Ok(0)
+        }
+        HostCommand::SetCa { api_url, file } => {
+            let api_url = ApiUrl::parse(&api_url)?;
+            let pem = read_text(&file)?;
+            store.set_host_ca(&api_url, Some(&pem))?;
+            eprintln!("{api_url} now also trusts that CA certificate.");
+            Ok(0)
+        }
+        HostCommand::RemoveCa { api_url } => {
+            let api_url = ApiUrl::parse(&api_url)?;
+            store.set_host_ca(&api_url, None)?;
+            eprintln!("{api_url} trusts only the OS's certificate authorities again.");
+            Ok(0)
+        }
+    }
+}
+
+/// A text file (or standard input for `-`), such as a CA certificate.
+fn read_text(source: &str) -> Result<String, Error> {
+    let bytes = input::read_key_source(source)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Error::InvalidInput(format!("{source} is not a text (PEM) file.")))
 }
 
 fn warn_about(public: &appwarden_core::PublicKey) {
@@ -68,6 +123,7 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
             api_url,
             key,
             no_verify,
+            ca_cert,
         } => {
             let app_id = input::app_id(&app_id)?;
             let api_url = api_url
@@ -75,6 +131,13 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
                 .map(ApiUrl::parse)
                 .transpose()?
                 .unwrap_or_default();
+            let ca_pem = ca_cert.as_deref().map(read_text).transpose()?;
+            let ca_pem = ca_pem
+                .as_deref()
+                .map(appwarden_core::store::certificate_pem)
+                .transpose()?;
+            let mut options = store.client_options(&api_url, ClientOptions::default())?;
+            options.extra_root_certificates.extend(ca_pem.clone());
             let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
             warn_about(private.public_key());
             let mut client_id = client_id.filter(|c| !c.trim().is_empty());
@@ -85,7 +148,7 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
                     client_id.as_deref(),
                     private.clone(),
                     clock::system(),
-                    ClientOptions::default(),
+                    options,
                 )?;
                 let app = runtime()?.block_on(session.client.app(&session.signer))?;
                 if app.id != app_id {
@@ -99,6 +162,9 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
                     app.name, app.id
                 );
                 client_id = client_id.or(app.client_id);
+            }
+            if let Some(pem) = &ca_pem {
+                store.set_host_ca(&api_url, Some(pem))?;
             }
             let app = store.add_app(
                 NewApp {
@@ -249,8 +315,10 @@ fn stored_session(
     key: PrivateKey,
     options: ClientOptions,
 ) -> Result<AppSession, Error> {
+    let api_url = ApiUrl::parse(&app.api_url)?;
+    let options = AppStore::open_default()?.client_options(&api_url, options)?;
     AppSession::new(
-        ApiUrl::parse(&app.api_url)?,
+        api_url,
         app.app_id,
         app.client_id.as_deref(),
         key,
@@ -272,6 +340,11 @@ fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSession, Error> 
             .map(ApiUrl::parse)
             .transpose()?
             .unwrap_or_default();
+        let mut options = options;
+        if let Some(file) = &args.ca_cert {
+            let pem = appwarden_core::store::certificate_pem(&read_text(file)?)?;
+            options.extra_root_certificates.push(pem);
+        }
         return AppSession::new(
             api_url,
             app_id,

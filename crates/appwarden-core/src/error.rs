@@ -30,6 +30,8 @@ pub enum ErrorCode {
     Suspended,
     /// GitHub could not be reached.
     Network,
+    /// The server's TLS certificate is not trusted (an Enterprise Server CA is missing).
+    UntrustedCertificate,
     Timeout,
     /// GitHub answered with a 5xx.
     GithubUnavailable,
@@ -96,7 +98,8 @@ impl Error {
                 | StoreError::NoKeys { .. } => ErrorCode::NotFound,
                 StoreError::InvalidName(_)
                 | StoreError::TooManyKeys { .. }
-                | StoreError::LastKey { .. } => ErrorCode::InvalidInput,
+                | StoreError::LastKey { .. }
+                | StoreError::NotACertificate => ErrorCode::InvalidInput,
             },
         }
     }
@@ -134,6 +137,8 @@ fn github_code(err: &GitHubError) -> ErrorCode {
         },
         GitHubError::RateLimited { .. } => ErrorCode::RateLimited,
         GitHubError::Network { .. } => ErrorCode::Network,
+        GitHubError::UntrustedCertificate { .. } => ErrorCode::UntrustedCertificate,
+        GitHubError::BadCaCertificate { .. } => ErrorCode::InvalidInput,
         GitHubError::Timeout { .. } => ErrorCode::Timeout,
         GitHubError::InvalidResponse { .. } => ErrorCode::InvalidResponse,
         GitHubError::Sign(_) => ErrorCode::InvalidKey,

@@ -143,3 +143,54 @@ fn unknown_apps_list_what_exists() {
     let err = store.app("beta").unwrap_err().to_string();
     assert!(err.contains("alpha"), "{err}");
 }
+
+#[test]
+fn host_ca_certificates_are_kept_per_api_url() {
+    let (dir, _secrets, store) = setup();
+    let cert = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/keys/cert.pem"),
+    )
+    .unwrap();
+    let ghes = ApiUrl::parse("ghes.example.com").unwrap();
+    assert_eq!(store.host_ca(&ghes).unwrap(), None);
+    store
+        .set_host_ca(&ghes, Some(&format!("Subject: test\n{cert}\ntrailing")))
+        .unwrap();
+    let kept = store.host_ca(&ghes).unwrap().unwrap();
+    assert!(
+        kept.starts_with("-----BEGIN CERTIFICATE-----")
+            && kept.trim_end().ends_with("-----END CERTIFICATE-----")
+    );
+    let options = store.client_options(&ghes, Default::default()).unwrap();
+    assert_eq!(options.extra_root_certificates, vec![kept]);
+    assert!(
+        store
+            .client_options(&ApiUrl::github_com(), Default::default())
+            .unwrap()
+            .extra_root_certificates
+            .is_empty()
+    );
+
+    // A private key or plain text is refused and changes nothing.
+    let key = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/keys/rsa2048-pkcs1.pem"),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(matches!(
+        store.set_host_ca(&ghes, Some(&key)),
+        Err(StoreError::NotACertificate)
+    ));
+    assert!(matches!(
+        store.set_host_ca(&ghes, Some("hello")),
+        Err(StoreError::NotACertificate)
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("config.toml")).unwrap(),
+        before
+    );
+
+    store.set_host_ca(&ghes, None).unwrap();
+    assert_eq!(store.host_ca(&ghes).unwrap(), None);
+}

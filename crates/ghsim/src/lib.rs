@@ -14,6 +14,7 @@ pub mod faults;
 pub mod model;
 mod server;
 pub mod state;
+pub mod tls;
 
 pub use faults::{FaultKind, FaultRule};
 pub use state::Stats;
@@ -45,6 +46,8 @@ pub struct SimConfig {
     pub clock_offset: chrono::Duration,
     /// Serve under `/api/v3`, as Enterprise Server does.
     pub ghes: bool,
+    /// Serve HTTPS with a certificate from a generated CA (see [`Sim::ca_pem`]).
+    pub tls: bool,
     /// 0 for an ephemeral port.
     pub port: u16,
 }
@@ -61,6 +64,7 @@ impl Default for SimConfig {
             latency: Duration::ZERO,
             clock_offset: chrono::Duration::zero(),
             ghes: false,
+            tls: false,
             port: 0,
         }
     }
@@ -116,6 +120,7 @@ pub struct Sim {
     addr: SocketAddr,
     shared: Arc<Shared>,
     prefix: &'static str,
+    ca_pem: Option<String>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -155,17 +160,34 @@ impl Sim {
         let addr = listener.local_addr()?;
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(shared.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        let ca_pem = if config.tls {
+            let authority = tls::generate_authority().map_err(std::io::Error::other)?;
+            let listener = tls::TlsListener {
+                tcp: listener,
+                acceptor: tokio_rustls::TlsAcceptor::from(authority.server_config),
+            };
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await;
+            });
+            Some(authority.ca_pem)
+        } else {
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await;
+            });
+            None
+        };
         Ok(Self {
             addr,
             shared,
             prefix,
+            ca_pem,
             shutdown: Some(shutdown),
         })
     }
@@ -176,7 +198,17 @@ impl Sim {
 
     /// The API base URL clients should use (with `/api/v3` in Enterprise Server mode).
     pub fn api_url(&self) -> String {
-        format!("http://{}{}", self.addr, self.prefix)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}{}", self.addr, self.prefix)
+    }
+
+    /// The CA certificate (PEM) that signed the server's certificate, in HTTPS mode.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     pub fn inject(&self, rule: FaultRule) {

@@ -24,6 +24,12 @@ struct Args {
     /// Serve under /api/v3, as GitHub Enterprise Server does.
     #[arg(long)]
     ghes: bool,
+    /// Serve HTTPS with a certificate from a generated CA, written to --write-ca.
+    #[arg(long, requires = "write_ca")]
+    tls: bool,
+    /// Where to write the generated CA certificate (PEM) in --tls mode.
+    #[arg(long)]
+    write_ca: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
     app_id: u64,
     #[arg(long, default_value = "Iv23liSIMULATED0001")]
@@ -56,6 +62,7 @@ async fn run(args: Args) -> Result<(), String> {
         latency: Duration::from_millis(args.latency_ms),
         clock_offset: chrono::Duration::seconds(args.clock_offset_secs),
         ghes: args.ghes,
+        tls: args.tls,
         port: args.port,
         ..Default::default()
     };
@@ -86,6 +93,9 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot listen: {e}"))?;
     for rule in rules {
         sim.inject(rule);
+    }
+    if let (Some(path), Some(ca)) = (&args.write_ca, sim.ca_pem()) {
+        std::fs::write(path, ca).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!(
         "{}",

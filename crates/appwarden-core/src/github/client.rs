@@ -35,6 +35,9 @@ pub struct ClientOptions {
     pub max_rate_limit_wait: Duration,
     /// Pages of a listing fetched at once once the last page is known (1 = serial).
     pub concurrency: usize,
+    /// Extra certificate authorities (PEM) to trust besides the OS's, e.g. an Enterprise
+    /// Server's own CA. Certificate checks are never turned off.
+    pub extra_root_certificates: Vec<String>,
 }
 
 impl Default for ClientOptions {
@@ -47,6 +50,7 @@ impl Default for ClientOptions {
             max_backoff: Duration::from_secs(4),
             max_rate_limit_wait: Duration::from_secs(60),
             concurrency: 4,
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -108,17 +112,27 @@ impl GitHubClient {
             "x-github-api-version",
             HeaderValue::from_static(API_VERSION),
         );
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .build()
-            .map_err(|err| GitHubError::Network {
-                endpoint: "setup".into(),
-                url: api.to_string(),
-                detail: err.to_string(),
-            })?;
+            .connect_timeout(options.connect_timeout);
+        for pem in &options.extra_root_certificates {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .ok()
+                .filter(|certs| !certs.is_empty())
+                .ok_or_else(|| GitHubError::BadCaCertificate {
+                    url: api.to_string(),
+                })?;
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(|err| GitHubError::Network {
+            endpoint: "setup".into(),
+            url: api.to_string(),
+            detail: err.to_string(),
+        })?;
         Ok(Self {
             http,
             api,
@@ -188,7 +202,8 @@ impl GitHubClient {
                 Ok(parts) => parts,
                 Err(err) => {
                     let error = self.transport_error(&endpoint, &url, &err);
-                    if idempotent && retries < self.options.max_retries {
+                    let retryable = !matches!(error, GitHubError::UntrustedCertificate { .. });
+                    if idempotent && retryable && retries < self.options.max_retries {
                         self.backoff(retries).await;
                         retries += 1;
                         continue;
@@ -286,10 +301,18 @@ impl GitHubClient {
                 seconds: self.options.timeout.as_secs(),
             };
         }
+        let detail = describe(err);
+        if detail.contains("certificate") || detail.contains("UnknownIssuer") {
+            return GitHubError::UntrustedCertificate {
+                endpoint: endpoint.to_owned(),
+                url: url.to_owned(),
+                detail,
+            };
+        }
         GitHubError::Network {
             endpoint: endpoint.to_owned(),
             url: url.to_owned(),
-            detail: describe(err),
+            detail,
         }
     }
 }

@@ -84,6 +84,18 @@ pub enum GitHubError {
         detail: String,
     },
     #[error(
+        "{endpoint}: the server at {url} presented a certificate this computer does not trust ({detail})."
+    )]
+    UntrustedCertificate {
+        endpoint: String,
+        url: String,
+        detail: String,
+    },
+    #[error(
+        "The CA certificate given for {url} is not a PEM certificate (-----BEGIN CERTIFICATE-----). Export the Enterprise Server's CA certificate as PEM and give it again."
+    )]
+    BadCaCertificate { url: String },
+    #[error(
         "{endpoint}: GitHub did not answer within {seconds} s. Try again; if it keeps happening, check your network."
     )]
     Timeout { endpoint: String, seconds: u64 },
@@ -129,6 +141,11 @@ impl GitHubError {
                 "Check the connection and try again.".to_owned()
             }
             GitHubError::InvalidResponse { .. } => "Check the API URL.".to_owned(),
+            GitHubError::UntrustedCertificate { .. } => "If this Enterprise Server uses its own certificate authority, \
+                add that CA certificate for the host (Settings → Hosts in the app, or --ca-cert with the CLI). \
+                Appwarden never turns certificate checks off."
+                .to_owned(),
+            GitHubError::BadCaCertificate { .. } => "Give the CA certificate in PEM form.".to_owned(),
             GitHubError::Sign(_) => "Use the app's RSA private key from GitHub.".to_owned(),
         }
     }

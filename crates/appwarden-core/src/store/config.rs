@@ -21,6 +21,18 @@ pub struct Config {
     pub version: u32,
     #[serde(default, rename = "app")]
     pub apps: Vec<AppConfig>,
+    /// Per-host settings (an Enterprise Server's own CA certificate).
+    #[serde(default, rename = "host", skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostConfig>,
+}
+
+/// Settings for one API URL, shared by every app on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostConfig {
+    pub api_url: String,
+    /// An extra certificate authority to trust for this host (PEM; public, not secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_certificate: Option<String>,
 }
 
 impl Default for Config {
@@ -28,6 +40,7 @@ impl Default for Config {
         Self {
             version: CURRENT_VERSION,
             apps: Vec::new(),
+            hosts: Vec::new(),
         }
     }
 }
@@ -192,6 +205,7 @@ mod tests {
                     bits: 2048,
                 }],
             }],
+            hosts: Vec::new(),
         };
         file.save(&config).unwrap();
         assert_eq!(file.load().unwrap(), config);

@@ -10,7 +10,7 @@
 pub mod config;
 pub mod keyring;
 
-pub use config::{AppConfig, Config, ConfigError, ConfigFile, KeyConfig};
+pub use config::{AppConfig, Config, ConfigError, ConfigFile, HostConfig, KeyConfig};
 pub use keyring::{KeyringError, MemorySecretStore, OsKeyring, SecretStore};
 
 use crate::api_url::ApiUrl;
@@ -69,6 +69,10 @@ pub enum StoreError {
     },
     #[error("\"{app}\" has no keys stored. Add one with `appwarden app key add`.")]
     NoKeys { app: String },
+    #[error(
+        "That is not a CA certificate in PEM form (-----BEGIN CERTIFICATE-----). Export the Enterprise Server's CA certificate as PEM and give it again."
+    )]
+    NotACertificate,
 }
 
 /// What identifies a new app.
@@ -239,6 +243,50 @@ impl AppStore {
         self.load_key(app, newest)
     }
 
+    /// Per-host settings.
+    pub fn hosts(&self) -> Result<Vec<HostConfig>, StoreError> {
+        Ok(self.config.load()?.hosts)
+    }
+
+    /// The extra CA certificate to trust for an API URL, if one is set.
+    pub fn host_ca(&self, api_url: &ApiUrl) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .config
+            .load()?
+            .hosts
+            .into_iter()
+            .find(|host| host.api_url == api_url.as_str())
+            .and_then(|host| host.ca_certificate))
+    }
+
+    /// Sets (or, with `None`, removes) the CA certificate trusted for an API URL.
+    pub fn set_host_ca(&self, api_url: &ApiUrl, pem: Option<&str>) -> Result<(), StoreError> {
+        let pem = pem.map(certificate_pem).transpose()?;
+        let mut config = self.config.load()?;
+        config.hosts.retain(|host| host.api_url != api_url.as_str());
+        if pem.is_some() {
+            config.hosts.push(HostConfig {
+                api_url: api_url.to_string(),
+                ca_certificate: pem,
+            });
+        }
+        self.config.save(&config)?;
+        Ok(())
+    }
+
+    /// Client options for an API URL: `base` plus the host's CA certificate, if any.
+    pub fn client_options(
+        &self,
+        api_url: &ApiUrl,
+        base: crate::github::ClientOptions,
+    ) -> Result<crate::github::ClientOptions, StoreError> {
+        let mut options = base;
+        options
+            .extra_root_certificates
+            .extend(self.host_ca(api_url)?);
+        Ok(options)
+    }
+
     fn put_key(
         &self,
         api_url: &str,
@@ -269,6 +317,25 @@ impl AppStore {
         }
         Ok(())
     }
+}
+
+/// Keeps only the certificate blocks of a PEM text, refusing text with none (or with a
+/// private key in it: a CA certificate is public, its key must stay elsewhere).
+pub fn certificate_pem(text: &str) -> Result<String, StoreError> {
+    let blocks = crate::pem::scan(text).map_err(|_| StoreError::NotACertificate)?;
+    if blocks
+        .iter()
+        .any(|block| block.label.contains("PRIVATE KEY"))
+        || !blocks.iter().any(|block| block.label == "CERTIFICATE")
+    {
+        return Err(StoreError::NotACertificate);
+    }
+    Ok(text
+        .split("-----BEGIN CERTIFICATE-----")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("-----END CERTIFICATE-----"))
+        .map(|(body, _)| format!("-----BEGIN CERTIFICATE-----{body}-----END CERTIFICATE-----\n"))
+        .collect())
 }
 
 fn find(config: &Config, name_or_id: &str) -> Result<usize, StoreError> {
