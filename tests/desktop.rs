@@ -387,3 +387,65 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
 
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enterprise_server_with_its_own_ca() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        tls: true,
+        ghes: true,
+        installations: 40,
+        ..Default::default()
+    })
+    .await;
+    let host = format!("https://{}", sim.addr());
+    let app = Desktop::start("enterprise-ca", &keyring, home.path(), &[]).await;
+
+    app.el("add-app-dialog").await;
+    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
+    app.el("staged-fingerprint").await;
+    app.driver
+        .find(By::Css("input[type=radio][value=ghes]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.el("host").await.send_keys(&host).await.unwrap();
+    app.el("app-id").await.send_keys("1").await.unwrap();
+
+    // Without the server's CA: refused as untrusted, said so, nothing stored.
+    app.el("check").await.click().await.unwrap();
+    let error = app.el("error").await;
+    assert_eq!(
+        error.attr("data-code").await.unwrap().as_deref(),
+        Some("untrusted_certificate")
+    );
+    assert!(error.text().await.unwrap().contains("CA certificate"));
+    app.shot("01-untrusted").await;
+    assert!(!app.config_dir.join("config.toml").exists());
+
+    // With the CA pasted: accepted, saved, and the host keeps trusting it.
+    app.paste("ca-certificate", sim.ca_pem().unwrap()).await;
+    app.el("check").await.click().await.unwrap();
+    app.wait_text("check-ok", |text| text.contains("GitHub accepts this key"))
+        .await;
+    app.el("save-app").await.click().await.unwrap();
+    app.wait_text("list-status", |text| text.contains("40 of 40"))
+        .await;
+    app.shot("02-listed").await;
+
+    app.el("open-settings").await.click().await.unwrap();
+    let row = app.el("host-row").await;
+    assert_eq!(
+        row.attr("data-api-url").await.unwrap(),
+        Some(format!("{host}/api/v3"))
+    );
+    assert!(row.text().await.unwrap().contains("own CA"));
+    app.shot("03-settings-hosts").await;
+    let config = std::fs::read_to_string(app.config_dir.join("config.toml")).unwrap();
+    assert!(config.contains("[[host]]") && config.contains("BEGIN CERTIFICATE"));
+
+    app.quit().await;
+}

@@ -157,6 +157,8 @@ pub struct AppDraft {
     pub client_id: Option<String>,
     #[ts(type = "number")]
     pub staged_key: u64,
+    /// An Enterprise Server's own CA certificate (PEM), when it has one.
+    pub ca_certificate: Option<String>,
 }
 
 /// The answer of the live check ("GitHub accepts this key").
@@ -304,6 +306,18 @@ pub struct MintedToken {
     pub git_host: String,
     /// Served from the cache rather than minted now.
     pub cached: bool,
+}
+
+/// A host (API URL) in use or configured, with its trust settings.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct HostSummary {
+    pub api_url: String,
+    pub host: String,
+    /// An extra CA certificate is trusted for this host.
+    pub has_ca: bool,
+    /// The stored apps on this host.
+    pub apps: Vec<String>,
 }
 
 /// User settings kept in the config directory.

@@ -42,6 +42,8 @@ pub fn run() {
             commands::system::get_settings,
             commands::system::save_settings,
             commands::system::open_external,
+            commands::system::list_hosts,
+            commands::system::set_host_ca,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

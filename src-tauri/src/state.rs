@@ -64,17 +64,38 @@ impl DesktopState {
         Ok(session)
     }
 
-    /// A session for a given key (not cached), for live checks.
-    pub fn new_session(&self, app: &AppConfig, key: PrivateKey) -> IpcResult<AppSession> {
+    /// A session for a given key (not cached), trusting the host's CA certificate if one is
+    /// set, plus `extra_ca` (a CA given while adding an app, not yet saved).
+    pub fn new_session_with(
+        &self,
+        app: &AppConfig,
+        key: PrivateKey,
+        extra_ca: Option<String>,
+    ) -> IpcResult<AppSession> {
         let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
+        let mut options = self
+            .store
+            .client_options(&api_url, self.options.clone())
+            .map_err(appwarden_core::Error::from)?;
+        options.extra_root_certificates.extend(extra_ca);
         Ok(AppSession::new(
             api_url,
             app.app_id,
             app.client_id.as_deref(),
             key,
             self.clock.clone(),
-            self.options.clone(),
+            options,
         )?)
+    }
+
+    /// A session for a given key (not cached), for live checks.
+    pub fn new_session(&self, app: &AppConfig, key: PrivateKey) -> IpcResult<AppSession> {
+        self.new_session_with(app, key, None)
+    }
+
+    /// Forgets every session (after host settings changed).
+    pub async fn forget_all_sessions(&self) {
+        self.sessions.lock().await.clear();
     }
 
     /// Forgets an app's session after its keys or settings changed.

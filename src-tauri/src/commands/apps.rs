@@ -141,7 +141,14 @@ fn draft_app(state: &DesktopState, draft: &AppDraft) -> IpcResult<(AppConfig, Pr
 #[tauri::command]
 pub async fn check_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcResult<CheckResult> {
     let (app, key) = draft_app(&state, &draft)?;
-    let session = state.new_session(&app, key)?;
+    let extra_ca = draft
+        .ca_certificate
+        .as_deref()
+        .filter(|pem| !pem.trim().is_empty())
+        .map(appwarden_core::store::certificate_pem)
+        .transpose()
+        .map_err(Error::from)?;
+    let session = state.new_session_with(&app, key, extra_ca)?;
     let github_app = session
         .client
         .app(&session.signer)
@@ -172,7 +179,17 @@ pub async fn add_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcResu
     };
     let store = state.store.clone();
     let now = state.clock.now();
-    let stored = blocking(move || Ok(store.add_app(new, &key, now)?)).await?;
+    let ca = draft
+        .ca_certificate
+        .clone()
+        .filter(|pem| !pem.trim().is_empty());
+    let stored = blocking(move || {
+        if let Some(pem) = &ca {
+            store.set_host_ca(&new.api_url, Some(pem))?;
+        }
+        Ok(store.add_app(new, &key, now)?)
+    })
+    .await?;
     state.unstage(draft.staged_key);
     Ok(summary(&stored))
 }

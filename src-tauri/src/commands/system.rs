@@ -67,3 +67,52 @@ pub fn open_external(app: tauri::AppHandle, url: String) -> IpcResult<()> {
         .open_url(parsed.as_str(), None::<&str>)
         .map_err(|e| IpcError::invalid(format!("Could not open the browser: {e}")))
 }
+
+/// Every host in use or configured, with whether it trusts an extra CA.
+#[tauri::command]
+pub async fn list_hosts(state: State<'_, DesktopState>) -> IpcResult<Vec<crate::ipc::HostSummary>> {
+    let store = state.store.clone();
+    crate::state::blocking(move || {
+        let apps = store.apps()?;
+        let hosts = store.hosts()?;
+        let mut urls: Vec<String> = apps
+            .iter()
+            .map(|a| a.api_url.clone())
+            .chain(hosts.iter().map(|h| h.api_url.clone()))
+            .collect();
+        urls.sort();
+        urls.dedup();
+        Ok(urls
+            .into_iter()
+            .map(|api_url| crate::ipc::HostSummary {
+                host: appwarden_core::ApiUrl::parse(&api_url)
+                    .map(|u| u.host())
+                    .unwrap_or_else(|_| api_url.clone()),
+                has_ca: hosts
+                    .iter()
+                    .any(|h| h.api_url == api_url && h.ca_certificate.is_some()),
+                apps: apps
+                    .iter()
+                    .filter(|a| a.api_url == api_url)
+                    .map(|a| a.name.clone())
+                    .collect(),
+                api_url,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Trusts a CA certificate (PEM) for a host, or with `pem: null` stops trusting it.
+#[tauri::command]
+pub async fn set_host_ca(
+    state: State<'_, DesktopState>,
+    api_url: String,
+    pem: Option<String>,
+) -> IpcResult<()> {
+    let api_url = appwarden_core::ApiUrl::parse(&api_url).map_err(appwarden_core::Error::from)?;
+    let store = state.store.clone();
+    crate::state::blocking(move || Ok(store.set_host_ca(&api_url, pem.as_deref())?)).await?;
+    state.forget_all_sessions().await;
+    Ok(())
+}

@@ -7,6 +7,7 @@ import type { AppSummary } from "./bindings/AppSummary";
 import type { CheckResult } from "./bindings/CheckResult";
 import type { Environment } from "./bindings/Environment";
 import type { FingerprintReport } from "./bindings/FingerprintReport";
+import type { HostSummary } from "./bindings/HostSummary";
 import type { IpcError } from "./bindings/IpcError";
 import type { KeySource } from "./bindings/KeySource";
 import type { KeyVerdict } from "./bindings/KeyVerdict";
@@ -66,4 +67,6 @@ export const api = {
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   openExternal: (url: string) => call<void>("open_external", { url }),
+  listHosts: () => call<HostSummary[]>("list_hosts"),
+  setHostCa: (apiUrl: string, pem: string | null) => call<void>("set_host_ca", { apiUrl, pem }),
 };

@@ -28,6 +28,8 @@ export function errorTitle(error: IpcError): string {
       return "Installation suspended";
     case "network":
       return "GitHub could not be reached";
+    case "untrusted_certificate":
+      return "The server's certificate is not trusted";
     case "timeout":
       return "GitHub did not answer in time";
     case "github_unavailable":

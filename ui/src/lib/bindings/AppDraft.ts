@@ -7,4 +7,8 @@ export type AppDraft = { name: string,
 /**
  * `github.com`, an Enterprise Server host, or an API URL.
  */
-api_url: string, app_id: string, client_id: string | null, staged_key: number, };
+api_url: string, app_id: string, client_id: string | null, staged_key: number, 
+/**
+ * An Enterprise Server's own CA certificate (PEM), when it has one.
+ */
+ca_certificate: string | null, };
