@@ -272,6 +272,25 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
         app.el("demo-label").await.text().await.unwrap(),
         "Simulated GitHub"
     );
+
+    // The page may call Appwarden's own commands, but no other API: not core's, and not the
+    // plugins Rust uses on its behalf (clipboard, dialog).
+    for command in [
+        "plugin:app|version",
+        "plugin:clipboard-manager|read_text",
+        "plugin:dialog|open",
+    ] {
+        let outcome = app
+            .driver
+            .execute_async(
+                "const [command, done] = arguments; window.__TAURI_INTERNALS__.invoke(command, {}).then(() => done('allowed'), (e) => done('denied: ' + String(e)));",
+                vec![serde_json::Value::String(command.to_owned())],
+            )
+            .await
+            .unwrap();
+        let outcome = outcome.json().as_str().unwrap_or_default().to_owned();
+        assert!(outcome.starts_with("denied"), "{command}: {outcome}");
+    }
     app.wait_text("list-status", |text| text.contains("150 of 150"))
         .await;
 
