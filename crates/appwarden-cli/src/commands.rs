@@ -242,7 +242,8 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
             let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
             warn_about(private.public_key());
             if !no_verify {
-                let session = stored_session(&config, private.clone(), ClientOptions::default())?;
+                let session =
+                    stored_session(&store, &config, private.clone(), ClientOptions::default())?;
                 runtime()?.block_on(session.client.app(&session.signer))?;
                 eprintln!("GitHub accepts this key.");
             }
@@ -276,7 +277,7 @@ fn verify(store: &AppStore, name: &str, json: bool) -> Result<i32, Error> {
         let outcome = store
             .load_key(&app, key_config)
             .map_err(Error::from)
-            .and_then(|private| stored_session(&app, private, ClientOptions::default()))
+            .and_then(|private| stored_session(store, &app, private, ClientOptions::default()))
             .and_then(|session| {
                 rt.block_on(session.client.app(&session.signer))
                     .map_err(Error::from)
@@ -311,12 +312,13 @@ fn verify(store: &AppStore, name: &str, json: bool) -> Result<i32, Error> {
 }
 
 fn stored_session(
+    store: &AppStore,
     app: &AppConfig,
     key: PrivateKey,
     options: ClientOptions,
 ) -> Result<AppSession, Error> {
     let api_url = ApiUrl::parse(&app.api_url)?;
-    let options = AppStore::open_default()?.client_options(&api_url, options)?;
+    let options = store.client_options(&api_url, options)?;
     AppSession::new(
         api_url,
         app.app_id,
@@ -371,7 +373,7 @@ fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSession, Error> 
         }
     };
     let private = store.signing_key(&app)?;
-    stored_session(&app, private, options)
+    stored_session(&store, &app, private, options)
 }
 
 fn installations(args: InstallationsArgs) -> Result<i32, Error> {

@@ -1,29 +1,26 @@
-//! Reading what the user gives: key files or standard input, IDs, scopes.
+//! Reading what the user gives: files (keys, CA certificates) or standard input, IDs, scopes.
 
 use appwarden_core::Error;
 use appwarden_core::github::{Permissions, TokenRequest};
 use std::io::Read;
 use zeroize::Zeroizing;
 
-/// The bytes of a key file, or of standard input for `-`. Wiped on drop.
+/// The bytes of a file (a key or a certificate), or of standard input for `-`. Wiped on drop.
 pub fn read_key_source(source: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let mut bytes = Zeroizing::new(Vec::new());
     if source == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-            Error::InvalidInput(format!("Could not read the key from standard input: {e}."))
-        })?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::InvalidInput(format!("Could not read standard input: {e}.")))?;
     } else {
         let mut file = std::fs::File::open(source).map_err(|e| {
             Error::InvalidInput(format!(
-                "Could not open the key file {source}: {}. Check the path.",
+                "Could not open {source}: {}. Check the path.",
                 describe_io(&e)
             ))
         })?;
         file.read_to_end(&mut bytes).map_err(|e| {
-            Error::InvalidInput(format!(
-                "Could not read the key file {source}: {}.",
-                describe_io(&e)
-            ))
+            Error::InvalidInput(format!("Could not read {source}: {}.", describe_io(&e)))
         })?;
     }
     Ok(bytes)

@@ -104,6 +104,14 @@ impl ApiUrl {
         without_api.to_owned()
     }
 
+    /// The web host for git remotes and links: `github.com`, `ghes.example.com`.
+    pub fn web_host(&self) -> String {
+        let base = self.web_base();
+        base.split_once("://")
+            .map(|(_, host)| host.to_owned())
+            .unwrap_or(base)
+    }
+
     /// The host name and port, for display.
     pub fn host(&self) -> String {
         Url::parse(&self.0)
@@ -194,6 +202,11 @@ mod tests {
     #[test]
     fn web_base_for_links() {
         assert_eq!(ApiUrl::github_com().web_base(), "https://github.com");
+        assert_eq!(ApiUrl::github_com().web_host(), "github.com");
+        assert_eq!(
+            ApiUrl::parse("ghes.local").unwrap().web_host(),
+            "ghes.local"
+        );
         assert_eq!(
             ApiUrl::parse("ghes.local").unwrap().web_base(),
             "https://ghes.local"

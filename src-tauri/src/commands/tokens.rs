@@ -2,9 +2,9 @@
 
 use crate::ipc::{IpcError, IpcResult, MintedToken, TokenScope};
 use crate::state::DesktopState;
+use appwarden_core::AccessToken;
 use appwarden_core::github::TokenRequest;
 use appwarden_core::token_cache::TokenSource;
-use appwarden_core::{AccessToken, ApiUrl};
 use std::time::Duration;
 use tauri::State;
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -28,13 +28,7 @@ pub async fn mint_token(
         permissions: scope.permissions,
     };
     let (minted, source) = session.token(installation_id, &request).await?;
-    let git_host = ApiUrl::parse(session.client.api_url().as_str())
-        .map(|api| api.web_base())
-        .unwrap_or_default()
-        .split("://")
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
+    let git_host = session.client.api_url().web_host();
     Ok(MintedToken {
         token: minted.token.expose_secret().to_owned(),
         expires_at: minted.expires_at.to_rfc3339(),
