@@ -187,6 +187,62 @@ async fn installations_token_and_revoke_ad_hoc() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn listing_again_uses_the_cache_and_costs_no_rate_limit() {
+    let sim = start_sim(SimConfig {
+        installations: 250,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let key = path("rsa2048-pkcs1.pem");
+    let env = CliEnv::new();
+    let list = |extra: &[&str]| {
+        let mut args = vec![
+            "installations",
+            "--json",
+            "--app-id",
+            "1",
+            "--key",
+            key.as_str(),
+            "--api-url",
+            api.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        let before = sim.stats().rate_limit_points;
+        let out = tokio::task::block_in_place(|| env.run(&args, None));
+        assert!(out.status.success(), "{}", stderr(&out));
+        (out, sim.stats().rate_limit_points - before)
+    };
+    let (first, cost) = list(&[]);
+    assert_eq!(cost, 3);
+    let cache_dir = env.home.path().join(".cache/appwarden/installations");
+    assert_eq!(std::fs::read_dir(&cache_dir).unwrap().count(), 1);
+
+    let (again, cost) = list(&[]);
+    assert_eq!(cost, 0, "three 304s");
+    assert_eq!(stdout(&again), stdout(&first), "the same list, confirmed");
+    assert!(stderr(&again).contains("unchanged since the last listing"));
+
+    sim.set_suspended(sim.installations()[120].id, true);
+    let (changed, cost) = list(&[]);
+    assert_eq!(cost, 1, "only page 2 changed");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&changed)).unwrap();
+    let suspended = listed
+        .iter()
+        .filter(|i| !i["suspended_at"].is_null())
+        .count();
+    let expected = sim
+        .installations()
+        .iter()
+        .filter(|i| i.suspended_at.is_some())
+        .count();
+    assert_eq!(suspended, expected);
+
+    let (_, cost) = list(&["--no-cache"]);
+    assert_eq!(cost, 3, "--no-cache asks for everything");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn github_errors_reach_the_user_with_what_to_do() {
     let sim = start_sim(SimConfig {
         installations: 20,

@@ -1,7 +1,7 @@
 //! The core's GitHub client against ghsim over real HTTP on 127.0.0.1: pagination,
 //! concurrency, JWT rules, clock skew, retries, rate limits, tokens and their cache.
 
-use appwarden_core::github::{ClientOptions, GitHubError, TokenRequest};
+use appwarden_core::github::{ClientOptions, GitHubError, Listing, ListingSnapshot, TokenRequest};
 use appwarden_core::token_cache::TokenSource;
 use appwarden_core::{ApiUrl, AppSession, ErrorCode, PrivateKey, clock};
 use appwarden_system_tests::{fixture, fixture_text, start_sim};
@@ -698,4 +698,97 @@ async fn enterprise_server_with_its_own_ca_needs_that_ca() {
     };
     let err = AppSession::new(api, 1, None, key(), clock::system(), bad).unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
+}
+
+/// Lists with `previous`, returning the listing and the rate-limit points it cost.
+async fn refresh(
+    sim: &ghsim::Sim,
+    s: &AppSession,
+    previous: Option<&ListingSnapshot>,
+) -> (Listing, u64) {
+    let before = sim.stats().rate_limit_points;
+    let listing = s
+        .client
+        .refresh_installations(&s.signer, previous, |_| {})
+        .await
+        .unwrap();
+    (listing, sim.stats().rate_limit_points - before)
+}
+
+fn sorted_ids(installations: &[appwarden_core::github::Installation]) -> Vec<u64> {
+    let mut ids: Vec<u64> = installations.iter().map(|i| i.id).collect();
+    ids.sort();
+    ids
+}
+
+fn sim_ids(sim: &ghsim::Sim) -> Vec<u64> {
+    let mut ids: Vec<u64> = sim.installations().iter().map(|i| i.id).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn refreshing_an_unchanged_list_costs_no_rate_limit() {
+    let sim = start_sim(SimConfig {
+        installations: 1_050,
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let (first, cost) = refresh(&sim, &s, None).await;
+    assert_eq!(cost, 11, "a first listing pays one point per page");
+    assert_eq!(first.snapshot.pages.len(), 11);
+    assert!(first.snapshot.pages.iter().all(|p| p.etag.is_some()));
+
+    let (again, cost) = refresh(&sim, &s, Some(&first.snapshot)).await;
+    assert_eq!(cost, 0, "every page answered 304 Not Modified");
+    assert!(again.unchanged());
+    assert_eq!(again.requests, 11);
+    assert_eq!(sim.stats().not_modified, 11);
+    assert_eq!(again.installations, first.installations);
+    assert_eq!(again.snapshot, first.snapshot);
+}
+
+#[tokio::test]
+async fn refresh_sees_changes_added_and_removed_installations() {
+    let sim = start_sim(SimConfig {
+        installations: 300,
+        ..Default::default()
+    })
+    .await;
+    let s = session(&sim, fast_options());
+    let (first, _) = refresh(&sim, &s, None).await;
+
+    // One installation on page 2 suspended: only that page costs a point.
+    let target = first.snapshot.pages[1].installations[5].id;
+    sim.set_suspended(target, true);
+    let (changed, cost) = refresh(&sim, &s, Some(&first.snapshot)).await;
+    assert_eq!(cost, 1);
+    assert_eq!(changed.not_modified, 2);
+    let suspended = changed
+        .installations
+        .iter()
+        .find(|i| i.id == target)
+        .unwrap();
+    assert!(suspended.is_suspended());
+
+    // New installations past a full last page are found although every page is unchanged.
+    sim.add_installations(30);
+    let (grown, cost) = refresh(&sim, &s, Some(&changed.snapshot)).await;
+    assert_eq!(grown.installations.len(), 330);
+    assert_eq!(sorted_ids(&grown.installations), sim_ids(&sim));
+    assert_eq!(cost, 1, "pages 1-3 unchanged, page 4 new");
+
+    // Removed installations shift the pages after them; the list matches GitHub exactly.
+    for installation in &grown.snapshot.pages[0].installations[..40] {
+        sim.remove_installation(installation.id);
+    }
+    let (shrunk, _) = refresh(&sim, &s, Some(&grown.snapshot)).await;
+    assert_eq!(shrunk.installations.len(), 290);
+    assert_eq!(sorted_ids(&shrunk.installations), sim_ids(&sim));
+    assert_eq!(
+        shrunk.snapshot.pages.len(),
+        3,
+        "the emptied page 4 is dropped"
+    );
 }

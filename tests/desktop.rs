@@ -7,6 +7,7 @@ use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
 use appwarden_system_tests::{fixture, fixture_text, start_sim};
 use ghsim::SimConfig;
 use std::process::Command;
+use std::time::Duration;
 use thirtyfour::prelude::*;
 
 fn openssl_fingerprint(name: &str) -> String {
@@ -403,7 +404,32 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     assert_eq!(record.permissions.len(), 1);
     app.el("reveal").await.click().await.unwrap();
     app.shot("03-scoped-token").await;
+    app.quit().await;
 
+    // Started again with GitHub slow to answer: the list from last time is on screen at once,
+    // marked as refreshing, and the refresh confirms it with 304s (no rate limit spent).
+    sim.set_latency(Duration::from_secs(3));
+    let before = sim.stats();
+    let app = Desktop::start(
+        "cached-list-at-start",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_DEMO", "1")],
+    )
+    .await;
+    let refreshing = app.el("refreshing").await.text().await.unwrap();
+    assert!(refreshing.contains("refreshing"), "{refreshing}");
+    assert_eq!(app.el("shown-count").await.text().await.unwrap(), "150");
+    app.shot("04-cached-while-refreshing").await;
+    app.el("unchanged").await;
+    let after = sim.stats();
+    let listing_requests = |stats: &ghsim::Stats| stats.by_endpoint["GET /app/installations"];
+    assert_eq!(listing_requests(&after) - listing_requests(&before), 2);
+    assert_eq!(
+        after.not_modified - before.not_modified,
+        2,
+        "both pages confirmed by free 304s"
+    );
     app.quit().await;
 }
 

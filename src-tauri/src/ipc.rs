@@ -260,6 +260,26 @@ pub enum ListEvent {
     },
 }
 
+/// The list of installations kept from the last time, shown while it refreshes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CachedInstallations {
+    /// When that listing completed (RFC 3339).
+    pub fetched_at: String,
+    pub installations: Vec<InstallationRow>,
+}
+
+/// How a completed listing went.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ListOutcome {
+    pub total: u32,
+    /// Every page was confirmed unchanged (304 Not Modified): no rate limit was used.
+    pub unchanged: bool,
+    pub requests: u32,
+    pub not_modified: u32,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct RepositoryRow {

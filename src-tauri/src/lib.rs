@@ -33,6 +33,7 @@ pub fn run() {
             commands::keys::remove_key,
             commands::keys::verify_keys,
             commands::keys::compare_fingerprints,
+            commands::installations::cached_installations,
             commands::installations::list_installations,
             commands::installations::installation_repositories,
             commands::tokens::mint_token,

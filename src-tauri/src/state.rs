@@ -4,6 +4,7 @@
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
 use appwarden_core::github::ClientOptions;
+use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore};
 use appwarden_core::{ApiUrl, AppSession, PrivateKey, clock::Clock};
 use std::collections::HashMap;
@@ -15,6 +16,8 @@ pub struct DesktopState {
     pub clock: Arc<dyn Clock>,
     pub options: ClientOptions,
     pub demo: bool,
+    /// The last list of each app's installations; `None` when the OS has no cache directory.
+    pub listing_cache: Option<ListingCache>,
     sessions: tokio::sync::Mutex<HashMap<String, Arc<AppSession>>>,
     staged: Mutex<HashMap<u64, PrivateKey>>,
     next_staged: AtomicU64,
@@ -37,6 +40,7 @@ impl DesktopState {
             clock,
             options: ClientOptions::default(),
             demo,
+            listing_cache: ListingCache::default_location(),
             sessions: tokio::sync::Mutex::new(HashMap::new()),
             staged: Mutex::new(HashMap::new()),
             next_staged: AtomicU64::new(1),

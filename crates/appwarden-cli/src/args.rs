@@ -161,6 +161,10 @@ pub struct InstallationsArgs {
     /// Pages fetched at once (1 = one at a time).
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
+    /// Neither use nor update the cached list (by default pages unchanged since the last
+    /// listing are confirmed with conditional requests, which cost no rate limit).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Args)]

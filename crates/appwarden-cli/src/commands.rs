@@ -7,6 +7,7 @@ use crate::args::{
 };
 use crate::{input, output};
 use appwarden_core::github::{ClientOptions, GitHubClient, Installation};
+use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore, NewApp};
 use appwarden_core::{AccessToken, ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock, key};
 use std::io::{IsTerminal, Read, Write};
@@ -226,6 +227,9 @@ fn app_command(command: AppCommand) -> Result<i32, Error> {
         }
         AppCommand::Remove { name } => {
             let removed = store.remove_app(&name)?;
+            if let Some(cache) = ListingCache::default_location() {
+                cache.remove(&removed.api_url, removed.app_id);
+            }
             eprintln!(
                 "Removed \"{}\" and deleted {} key(s) from the OS keyring.",
                 removed.name,
@@ -383,7 +387,10 @@ fn installations(args: InstallationsArgs) -> Result<i32, Error> {
     };
     let session = session(&args.app, options)?;
     let show_progress = std::io::stderr().is_terminal();
-    let all = runtime()?.block_on(session.client.list_installations(&session.signer, |event| {
+    let cache = (!args.no_cache)
+        .then(ListingCache::default_location)
+        .flatten();
+    let listing = runtime()?.block_on(session.list_installations(cache.as_ref(), |event| {
         if show_progress && event.total_pages > 1 {
             eprint!("\rpage {} of {}", event.pages_done, event.total_pages);
             let _ = std::io::stderr().flush();
@@ -392,12 +399,27 @@ fn installations(args: InstallationsArgs) -> Result<i32, Error> {
     if show_progress {
         eprint!("\r\x1b[K");
     }
-    let mut all = all?;
+    let listing = listing?;
+    let unchanged = listing.unchanged();
+    let mut all = listing.installations;
     all.sort_by_key(|inst| inst.id);
     if args.json {
         println!("{}", output::json(&all));
-        return Ok(0);
+    } else {
+        print_installations(&all);
     }
+    if unchanged {
+        eprintln!(
+            "{} installation(s), unchanged since the last listing (no rate limit used)",
+            all.len()
+        );
+    } else {
+        eprintln!("{} installation(s)", all.len());
+    }
+    Ok(0)
+}
+
+fn print_installations(all: &[Installation]) {
     let rows: Vec<Vec<String>> = all.iter().map(installation_row).collect();
     print!(
         "{}",
@@ -414,8 +436,6 @@ fn installations(args: InstallationsArgs) -> Result<i32, Error> {
             &rows
         )
     );
-    eprintln!("{} installation(s)", all.len());
-    Ok(0)
 }
 
 fn installation_row(inst: &Installation) -> Vec<String> {

@@ -5,6 +5,7 @@
 //! - [`jwt`]: sign app JWTs (aws-lc) and reuse them while fresh.
 //! - [`github`]: the REST client (retries, rate limits, clock skew, concurrent listing).
 //! - [`token_cache`]: installation tokens reused while they have time left.
+//! - [`listing_cache`]: the last list of installations, for instant display and free refreshes.
 //! - [`store`]: apps in a config file, private keys in the OS keyring.
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
@@ -18,6 +19,7 @@ pub mod fingerprint;
 pub mod github;
 pub mod jwt;
 pub mod key;
+pub mod listing_cache;
 pub mod pem;
 pub mod secret;
 pub mod session;

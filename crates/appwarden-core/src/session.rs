@@ -4,9 +4,12 @@
 use crate::api_url::ApiUrl;
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::github::{ClientOptions, GitHubClient, InstallationToken, TokenRequest};
+use crate::github::{
+    ClientOptions, GitHubClient, InstallationToken, ListError, Listing, PageEvent, TokenRequest,
+};
 use crate::jwt::{Issuer, JwtSigner};
 use crate::key::PrivateKey;
+use crate::listing_cache::{CachedListing, ListingCache};
 use crate::token_cache::{TokenCache, TokenKey, TokenSource};
 use std::sync::Arc;
 
@@ -53,6 +56,39 @@ impl AppSession {
             })
             .await?;
         Ok(minted)
+    }
+
+    /// This app's cached listing of installations, if there is one.
+    pub fn cached_listing(&self, cache: &ListingCache) -> Option<CachedListing> {
+        cache.load(&self.client.api_url().to_string(), self.app_id)
+    }
+
+    /// Every installation, asked for with the cached listing's ETags when there is one (so an
+    /// unchanged list costs no rate limit); the result replaces the cached listing. The
+    /// cache only saves time: failing to write it is not an error.
+    pub async fn list_installations(
+        &self,
+        cache: Option<&ListingCache>,
+        on_page: impl FnMut(PageEvent) + Send,
+    ) -> Result<Listing, ListError> {
+        let previous = cache.and_then(|cache| self.cached_listing(cache));
+        let listing = self
+            .client
+            .refresh_installations(
+                &self.signer,
+                previous.as_ref().map(|cached| &cached.snapshot),
+                on_page,
+            )
+            .await?;
+        if let Some(cache) = cache {
+            let _ = cache.save(
+                &self.client.api_url().to_string(),
+                self.app_id,
+                self.client.github_now(),
+                &listing.snapshot,
+            );
+        }
+        Ok(listing)
     }
 
     /// Revokes a token and drops it from the cache.

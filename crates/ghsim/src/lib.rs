@@ -255,6 +255,32 @@ impl Sim {
         self.shared.lock().installations.clone()
     }
 
+    /// Adds `count` installations of the first app (as if more accounts installed it).
+    pub fn add_installations(&self, count: usize) {
+        let mut state = self.shared.lock();
+        let Some(app) = state.apps.first().cloned() else {
+            return;
+        };
+        let now = state.now();
+        let existing = state
+            .installations
+            .iter()
+            .filter(|i| i.app_id == app.id)
+            .count();
+        let added: Vec<SimInstallation> = (existing..existing + count)
+            .map(|index| model::generate_installation(&app, index, now))
+            .collect();
+        state.installations.extend(added);
+    }
+
+    /// Removes an installation (as if its account uninstalled the app).
+    pub fn remove_installation(&self, installation_id: u64) {
+        self.shared
+            .lock()
+            .installations
+            .retain(|i| i.id != installation_id);
+    }
+
     pub fn set_suspended(&self, installation_id: u64, suspended: bool) {
         let mut state = self.shared.lock();
         let now = state.now();

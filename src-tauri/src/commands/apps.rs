@@ -198,7 +198,10 @@ pub async fn add_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcResu
 pub async fn remove_app(state: State<'_, DesktopState>, name: String) -> IpcResult<()> {
     let store = state.store.clone();
     let target = name.clone();
-    blocking(move || Ok(store.remove_app(&target)?)).await?;
+    let removed = blocking(move || Ok(store.remove_app(&target)?)).await?;
+    if let Some(cache) = &state.listing_cache {
+        cache.remove(&removed.api_url, removed.app_id);
+    }
     state.forget_session(&name).await;
     Ok(())
 }

@@ -1,24 +1,52 @@
 //! Installations: the streamed listing and one installation's repositories.
 
-use crate::ipc::{InstallationRow, IpcResult, ListEvent, RepositoryRow};
+use crate::ipc::{
+    CachedInstallations, InstallationRow, IpcResult, ListEvent, ListOutcome, RepositoryRow,
+};
 use crate::state::DesktopState;
 use appwarden_core::Error;
 use appwarden_core::github::TokenRequest;
 use tauri::State;
 use tauri::ipc::Channel;
 
-/// Lists every installation, sending each page to `on_event` as it arrives. Resolves with the
-/// total once complete; fails (saying how far it got) if any page fails.
+/// The installations listed last time, from the local cache (no keyring, no network), so the
+/// window can show them at once; `None` when there are none.
+#[tauri::command]
+pub async fn cached_installations(
+    state: State<'_, DesktopState>,
+    name: String,
+) -> IpcResult<Option<CachedInstallations>> {
+    let app = state.app(&name).await?;
+    let Some(cache) = state.listing_cache.clone() else {
+        return Ok(None);
+    };
+    let cached = tokio::task::spawn_blocking(move || cache.load(&app.api_url, app.app_id))
+        .await
+        .ok()
+        .flatten();
+    Ok(cached.map(|cached| CachedInstallations {
+        fetched_at: cached.fetched_at.to_rfc3339(),
+        installations: cached
+            .snapshot
+            .installations()
+            .into_iter()
+            .map(InstallationRow::from)
+            .collect(),
+    }))
+}
+
+/// Lists every installation, sending each page to `on_event` as it arrives; pages unchanged
+/// since the cached listing are confirmed with free conditional requests. Resolves once
+/// complete; fails (saying how far it got) if any page fails.
 #[tauri::command]
 pub async fn list_installations(
     state: State<'_, DesktopState>,
     name: String,
     on_event: Channel<ListEvent>,
-) -> IpcResult<usize> {
+) -> IpcResult<ListOutcome> {
     let session = state.session(&name).await?;
-    let all = session
-        .client
-        .list_installations(&session.signer, |page| {
+    let listing = session
+        .list_installations(state.listing_cache.as_ref(), |page| {
             let _ = on_event.send(ListEvent::Page {
                 page: page.page,
                 total_pages: page.total_pages,
@@ -32,7 +60,12 @@ pub async fn list_installations(
         })
         .await
         .map_err(Error::from)?;
-    Ok(all.len())
+    Ok(ListOutcome {
+        total: listing.installations.len() as u32,
+        unchanged: listing.unchanged(),
+        requests: listing.requests,
+        not_modified: listing.not_modified,
+    })
 }
 
 /// The repositories an installation can reach, read with an installation token.

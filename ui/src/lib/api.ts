@@ -4,6 +4,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppDraft } from "./bindings/AppDraft";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
+import type { CachedInstallations } from "./bindings/CachedInstallations";
 import type { CheckResult } from "./bindings/CheckResult";
 import type { Environment } from "./bindings/Environment";
 import type { FingerprintReport } from "./bindings/FingerprintReport";
@@ -12,6 +13,7 @@ import type { IpcError } from "./bindings/IpcError";
 import type { KeySource } from "./bindings/KeySource";
 import type { KeyVerdict } from "./bindings/KeyVerdict";
 import type { ListEvent } from "./bindings/ListEvent";
+import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { RepositoryRow } from "./bindings/RepositoryRow";
 import type { Settings } from "./bindings/Settings";
@@ -56,8 +58,9 @@ export const api = {
   listInstallations: (name: string, onEvent: (event: ListEvent) => void) => {
     const channel = new Channel<ListEvent>();
     channel.onmessage = onEvent;
-    return call<number>("list_installations", { name, onEvent: channel });
+    return call<ListOutcome>("list_installations", { name, onEvent: channel });
   },
+  cachedInstallations: (name: string) => call<CachedInstallations | null>("cached_installations", { name }),
   installationRepositories: (name: string, installationId: number) =>
     call<RepositoryRow[]>("installation_repositories", { name, installationId }),
   mintToken: (name: string, installationId: number, scope: TokenScope | null) =>

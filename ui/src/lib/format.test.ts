@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countdown, gitCloneLine, levelsUpTo, maskToken, permissionLabel, shortDate } from "./format";
+import { countdown, gitCloneLine, levelsUpTo, listedAt, maskToken, permissionLabel, shortDate } from "./format";
 
 describe("format", () => {
   it("counts down to expiry", () => {
@@ -19,5 +19,13 @@ describe("format", () => {
     expect(levelsUpTo("write")).toEqual(["read", "write"]);
     expect(levelsUpTo("nope")).toEqual([]);
     expect(shortDate("2026-11-22T10:00:00+00:00")).toBe("2026-11-22");
+  });
+});
+
+describe("listedAt", () => {
+  it("says today or the date", () => {
+    const at = new Date(2026, 10, 22, 9, 5).toISOString();
+    expect(listedAt(at, new Date(2026, 10, 22, 18, 0))).toBe("today at 09:05");
+    expect(listedAt(at, new Date(2026, 10, 23, 1, 0))).toBe("2026-11-22 09:05");
   });
 });

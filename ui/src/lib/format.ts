@@ -12,6 +12,14 @@ export function clockTime(rfc3339: string): string {
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
 }
 
+/** "today at 10:32" or "2026-11-20 10:32": when a listing was made, in local time. */
+export function listedAt(rfc3339: string, now: Date = new Date()): string {
+  const date = new Date(rfc3339);
+  const sameDay = date.toDateString() === now.toDateString();
+  const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+  return sameDay ? `today at ${clockTime(rfc3339)}` : `${day} ${clockTime(rfc3339)}`;
+}
+
 /** "59:03", "1:02:03" or "expired", for the time left until `expiresAt`. */
 export function countdown(expiresAt: string, now: number): string {
   const left = Math.floor((new Date(expiresAt).getTime() - now) / 1000);

@@ -1,5 +1,6 @@
 // The window's state: apps, the selected one, per-app installation listings, dialogs.
 import { api, asIpcError } from "./api";
+import { measureToPaint } from "./perf";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
 import type { Environment } from "./bindings/Environment";
@@ -15,8 +16,16 @@ export interface Listing {
   pagesDone: number;
   totalPages: number;
   loading: boolean;
+  /** `rows` is a whole list (possibly an earlier one: see `stale`). */
   complete: boolean;
   error: IpcError | null;
+  /** When the listing shown completed (RFC 3339); null while a first listing streams in. */
+  fetchedAt: string | null;
+  /** `rows` is an earlier complete listing (from the cache or before a refresh), shown while
+   * a refresh runs or after it failed. */
+  stale: boolean;
+  /** The last refresh found every page unchanged (304s, no rate limit used). */
+  unchanged: boolean;
 }
 
 export interface ShownToken {
@@ -78,26 +87,64 @@ class AppState {
     if (current) this.listings = { ...this.listings, [name]: { ...current, ...change } };
   }
 
-  /** Lists installations, showing rows as pages arrive. */
+  /**
+   * Lists installations. With nothing shown yet, the list cached from last time (if any) is
+   * shown at once; a listing already shown stays while the refresh runs behind it and is
+   * swapped for the new one when complete. With nothing to show, rows appear as pages arrive.
+   */
   async loadInstallations(name: string) {
+    let shown = this.listings[name]?.complete ? this.listings[name] : undefined;
+    if (!shown) {
+      const cached = await api.cachedInstallations(name).catch(() => null);
+      if (cached) {
+        shown = { ...emptyListing(), rows: cached.installations, complete: true, fetchedAt: cached.fetched_at };
+      }
+    }
+    const stale = shown !== undefined;
     this.listings = {
       ...this.listings,
-      [name]: { rows: [], pagesDone: 0, totalPages: 0, loading: true, complete: false, error: null },
+      [name]: shown ? { ...shown, loading: true, error: null, stale, unchanged: false, pagesDone: 0, totalPages: 0 }
+        : { ...emptyListing(), loading: true },
     };
+    let fresh: InstallationRow[] = [];
+    const started = performance.now();
     try {
-      await api.listInstallations(name, (event) => {
-        const rows = this.listings[name]?.rows ?? [];
-        this.updateListing(name, {
-          rows: rows.concat(event.installations),
-          pagesDone: event.pages_done,
-          totalPages: event.total_pages,
-        });
+      const outcome = await api.listInstallations(name, (event) => {
+        if (!fresh.length && !stale) {
+          measureToPaint("appwarden:first-rows", performance.now());
+          measureToPaint("appwarden:listing-to-first-rows", started);
+        }
+        fresh = fresh.concat(event.installations);
+        const change: Partial<Listing> = { pagesDone: event.pages_done, totalPages: event.total_pages };
+        if (!stale) change.rows = fresh;
+        this.updateListing(name, change);
       });
-      this.updateListing(name, { complete: true, loading: false });
+      this.updateListing(name, {
+        rows: fresh,
+        complete: true,
+        loading: false,
+        stale: false,
+        unchanged: outcome.unchanged,
+        fetchedAt: new Date().toISOString(),
+      });
     } catch (err) {
       this.updateListing(name, { error: asIpcError(err), loading: false });
     }
   }
+}
+
+function emptyListing(): Listing {
+  return {
+    rows: [],
+    pagesDone: 0,
+    totalPages: 0,
+    loading: false,
+    complete: false,
+    error: null,
+    fetchedAt: null,
+    stale: false,
+    unchanged: false,
+  };
 }
 
 export const app = new AppState();

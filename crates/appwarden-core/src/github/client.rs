@@ -160,13 +160,37 @@ impl GitHubClient {
         self.skew_seconds.load(Ordering::Relaxed)
     }
 
-    /// Sends one request through the retry loop and returns a 2xx (or 304) answer.
+    /// Sends one request through the retry loop and returns a 2xx answer.
     pub async fn send(
         &self,
         method: Method,
         path_and_query: &str,
         auth: Auth<'_>,
         body: Option<&serde_json::Value>,
+    ) -> Result<Answer, GitHubError> {
+        self.send_with(method, path_and_query, auth, body, None)
+            .await
+    }
+
+    /// A conditional `GET`: with the ETag of an earlier answer, GitHub answers 304 Not
+    /// Modified (which costs no rate limit) when nothing changed.
+    pub async fn get_if_none_match(
+        &self,
+        path_and_query: &str,
+        auth: Auth<'_>,
+        etag: Option<&str>,
+    ) -> Result<Answer, GitHubError> {
+        self.send_with(Method::GET, path_and_query, auth, None, etag)
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        auth: Auth<'_>,
+        body: Option<&serde_json::Value>,
+        if_none_match: Option<&str>,
     ) -> Result<Answer, GitHubError> {
         let url = self.api.join(path_and_query);
         let path = path_and_query.split('?').next().unwrap_or(path_and_query);
@@ -186,6 +210,9 @@ impl GitHubClient {
             };
             if let Some(body) = body {
                 request = request.json(body);
+            }
+            if let Some(etag) = if_none_match {
+                request = request.header("if-none-match", etag);
             }
             let outcome = match request.send().await {
                 Ok(response) => {
@@ -211,7 +238,8 @@ impl GitHubClient {
                     return Err(error);
                 }
             };
-            if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            let not_modified = status == StatusCode::NOT_MODIFIED && if_none_match.is_some();
+            if status.is_success() || not_modified {
                 return Ok(Answer {
                     status,
                     headers,

@@ -6,6 +6,11 @@
 //! Installations are deduplicated by ID (an installation added while listing can shift
 //! page boundaries). If any page fails for good, the listing fails and says how far it got:
 //! a partial list is never returned as complete.
+//!
+//! A listing returns a [`ListingSnapshot`] (each page with its ETag). Given the snapshot of
+//! an earlier listing, a refresh asks for every page conditionally (`If-None-Match`): pages
+//! that did not change come back as 304 Not Modified, which GitHub does not count against
+//! the rate limit, and are taken from the snapshot.
 
 use super::client::{Auth, GitHubClient};
 use super::error::GitHubError;
@@ -13,8 +18,8 @@ use super::link;
 use super::models::Installation;
 use crate::jwt::JwtSigner;
 use futures::StreamExt;
-use reqwest::Method;
-use std::collections::HashSet;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
 
 pub const PER_PAGE: u32 = 100;
 
@@ -28,6 +33,58 @@ pub struct PageEvent {
     pub pages_done: u32,
     /// New installations on this page (already-seen IDs removed).
     pub installations: Vec<Installation>,
+}
+
+/// What a complete listing saw, page by page: enough to refresh it with conditional requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListingSnapshot {
+    /// Page 1 first.
+    pub pages: Vec<SnapshotPage>,
+}
+
+/// One page as GitHub sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotPage {
+    #[serde(default)]
+    pub etag: Option<String>,
+    pub installations: Vec<Installation>,
+}
+
+impl ListingSnapshot {
+    /// Every installation once, in page order.
+    pub fn installations(&self) -> Vec<Installation> {
+        let mut seen = HashSet::new();
+        self.pages
+            .iter()
+            .flat_map(|page| page.installations.iter())
+            .filter(|installation| seen.insert(installation.id))
+            .cloned()
+            .collect()
+    }
+
+    fn page(&self, number: u32) -> Option<&SnapshotPage> {
+        self.pages.get(number.checked_sub(1)? as usize)
+    }
+}
+
+/// A complete listing.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// Every installation once, in page order.
+    pub installations: Vec<Installation>,
+    /// For the next refresh.
+    pub snapshot: ListingSnapshot,
+    /// Requests made (retries not counted).
+    pub requests: u32,
+    /// Pages GitHub said had not changed (304, free of rate limit).
+    pub not_modified: u32,
+}
+
+impl Listing {
+    /// True when every page was confirmed unchanged by a 304.
+    pub fn unchanged(&self) -> bool {
+        self.requests > 0 && self.not_modified == self.requests
+    }
 }
 
 /// A listing that did not complete.
@@ -64,9 +121,75 @@ impl std::error::Error for ListError {
 
 struct Page {
     number: u32,
+    etag: Option<String>,
     installations: Vec<Installation>,
     last: Option<u32>,
     next: Option<u32>,
+    /// Whether the answer had a `Link` header (a 304 may not).
+    linked: bool,
+    not_modified: bool,
+}
+
+/// Gathers pages as they arrive: reports new installations, keeps pages in order.
+struct Collector<F> {
+    on_page: F,
+    seen: HashSet<u64>,
+    pages: BTreeMap<u32, SnapshotPage>,
+    requests: u32,
+    not_modified: u32,
+}
+
+impl<F: FnMut(PageEvent)> Collector<F> {
+    fn deliver(&mut self, page: Page, total_pages: u32) {
+        self.requests += 1;
+        self.not_modified += u32::from(page.not_modified);
+        let fresh: Vec<Installation> = page
+            .installations
+            .iter()
+            .filter(|i| self.seen.insert(i.id))
+            .cloned()
+            .collect();
+        self.pages.insert(
+            page.number,
+            SnapshotPage {
+                etag: page.etag,
+                installations: page.installations,
+            },
+        );
+        (self.on_page)(PageEvent {
+            page: page.number,
+            total_pages,
+            pages_done: self.pages.len() as u32,
+            installations: fresh,
+        });
+    }
+
+    fn done(&self) -> u32 {
+        self.pages.len() as u32
+    }
+
+    fn finish(self) -> Listing {
+        let mut pages: Vec<SnapshotPage> = self.pages.into_values().collect();
+        // Pages past the end (installations were removed) are not worth asking for again.
+        while pages.len() > 1 && pages.last().is_some_and(|p| p.installations.is_empty()) {
+            pages.pop();
+        }
+        let snapshot = ListingSnapshot { pages };
+        Listing {
+            installations: snapshot.installations(),
+            snapshot,
+            requests: self.requests,
+            not_modified: self.not_modified,
+        }
+    }
+}
+
+fn failed(pages_done: u32, total_pages: u32) -> impl FnOnce(GitHubError) -> ListError {
+    move |source| ListError {
+        pages_done,
+        total_pages,
+        source,
+    }
 }
 
 impl GitHubClient {
@@ -74,88 +197,148 @@ impl GitHubClient {
     pub async fn list_installations(
         &self,
         signer: &JwtSigner,
-        mut on_page: impl FnMut(PageEvent) + Send,
+        on_page: impl FnMut(PageEvent) + Send,
     ) -> Result<Vec<Installation>, ListError> {
-        let fail = |pages_done, total_pages| {
-            move |source| ListError {
-                pages_done,
-                total_pages,
-                source,
-            }
-        };
-        let first = self
-            .installations_page(signer, 1)
+        self.refresh_installations(signer, None, on_page)
             .await
-            .map_err(fail(0, 0))?;
-        let mut seen = HashSet::new();
-        let mut all = Vec::new();
-        let mut deliver =
-            |page: Page, total_pages: u32, pages_done: u32, all: &mut Vec<Installation>| {
-                let fresh: Vec<Installation> = page
-                    .installations
-                    .into_iter()
-                    .filter(|i| seen.insert(i.id))
-                    .collect();
-                all.extend(fresh.iter().cloned());
-                on_page(PageEvent {
-                    page: page.number,
-                    total_pages,
-                    pages_done,
-                    installations: fresh,
-                });
-            };
+            .map(|listing| listing.installations)
+    }
 
-        match (first.last, first.next) {
-            // The usual case: GitHub says how many pages there are.
-            (Some(last), _) if last > 1 => {
-                deliver(first, last, 1, &mut all);
-                let concurrency = self.options().concurrency.max(1);
-                let mut pages = futures::stream::iter(2..=last)
-                    .map(|number| self.installations_page(signer, number))
-                    .buffer_unordered(concurrency);
-                let mut done = 1;
-                while let Some(page) = pages.next().await {
-                    let page = page.map_err(fail(done, last))?;
-                    done += 1;
-                    deliver(page, last, done, &mut all);
-                }
-            }
+    /// Every installation of the app, asking for each page conditionally when `previous`
+    /// (an earlier listing's snapshot) has its ETag. `on_page` sees every page, unchanged
+    /// ones included, as it arrives.
+    pub async fn refresh_installations(
+        &self,
+        signer: &JwtSigner,
+        previous: Option<&ListingSnapshot>,
+        on_page: impl FnMut(PageEvent) + Send,
+    ) -> Result<Listing, ListError> {
+        let cached = |number: u32| previous.and_then(|snapshot| snapshot.page(number));
+        let first = self
+            .installations_page(signer, 1, cached(1))
+            .await
+            .map_err(failed(0, 0))?;
+        let mut collector = Collector {
+            on_page,
+            seen: HashSet::new(),
+            pages: BTreeMap::new(),
+            requests: 0,
+            not_modified: 0,
+        };
+        // How many pages there are: from GitHub's `last` link, or, when page 1 is unchanged,
+        // from the snapshot (growth past its last page is checked below).
+        let known_last = match (&first, previous) {
+            (page, Some(snapshot)) if page.not_modified => Some(snapshot.pages.len() as u32),
+            (page, _) => page.last.or(page.next.is_none().then_some(1)),
+        };
+        let Some(last) = known_last.map(|last| last.max(1)) else {
             // No `last` link but a `next`: follow the chain one page at a time.
-            (_, Some(_)) => {
-                let mut next = first.next;
-                let mut done = 1;
-                deliver(first, 0, done, &mut all);
-                while let Some(number) = next {
-                    let page = self
-                        .installations_page(signer, number)
-                        .await
-                        .map_err(fail(done, 0))?;
-                    next = page.next;
-                    done += 1;
-                    deliver(page, 0, done, &mut all);
+            let next = first.next;
+            collector.deliver(first, 0);
+            self.follow(signer, next, previous, &mut collector, 0)
+                .await?;
+            return Ok(collector.finish());
+        };
+
+        let tail_of = |page: &Page| {
+            // A 304 without a `Link` header does not say whether pages follow: ask for the
+            // next one when this one is full.
+            let unsure = page.not_modified && !page.linked;
+            (page.next, unsure, page.installations.len())
+        };
+        let mut tail = tail_of(&first);
+        collector.deliver(first, last);
+        if last > 1 {
+            let concurrency = self.options().concurrency.max(1);
+            let mut pages = futures::stream::iter(2..=last)
+                .map(|number| self.installations_page(signer, number, cached(number)))
+                .buffer_unordered(concurrency);
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(failed(collector.done(), last))?;
+                if page.number == last {
+                    tail = tail_of(&page);
                 }
+                collector.deliver(page, last);
             }
-            _ => deliver(first, 1, 1, &mut all),
         }
-        Ok(all)
+        // More pages than expected: GitHub's last page links onward, or the snapshot's last
+        // page came back unchanged, full and without links, so more may follow.
+        let (next, unsure, last_len) = tail;
+        let next = match next {
+            Some(next) if next > last => Some(next),
+            _ if unsure && last_len >= PER_PAGE as usize => Some(last + 1),
+            _ => None,
+        };
+        self.follow(signer, next, previous, &mut collector, last)
+            .await?;
+        Ok(collector.finish())
+    }
+
+    /// Fetches pages one after another from `next` while GitHub links onward; an empty page
+    /// ends the chain and is not kept.
+    async fn follow<F: FnMut(PageEvent)>(
+        &self,
+        signer: &JwtSigner,
+        mut next: Option<u32>,
+        previous: Option<&ListingSnapshot>,
+        collector: &mut Collector<F>,
+        mut total: u32,
+    ) -> Result<(), ListError> {
+        while let Some(number) = next {
+            let cached = previous.and_then(|snapshot| snapshot.page(number));
+            let page = self
+                .installations_page(signer, number, cached)
+                .await
+                .map_err(failed(collector.done(), 0))?;
+            if page.installations.is_empty() {
+                collector.requests += 1;
+                break;
+            }
+            next = page.next.filter(|&n| n > number);
+            if total != 0 {
+                total = total.max(number);
+            }
+            collector.deliver(page, total);
+        }
+        Ok(())
     }
 
     async fn installations_page(
         &self,
         signer: &JwtSigner,
         number: u32,
+        cached: Option<&SnapshotPage>,
     ) -> Result<Page, GitHubError> {
         let path = format!("/app/installations?per_page={PER_PAGE}&page={number}");
+        let etag = cached.and_then(|page| page.etag.as_deref());
         let answer = self
-            .send(Method::GET, &path, Auth::App(signer), None)
+            .get_if_none_match(&path, Auth::App(signer), etag)
             .await?;
-        let installations: Vec<Installation> = answer.json()?;
+        let linked = answer.header("link").is_some();
         let links = answer.header("link").map(link::parse).unwrap_or_default();
+        let last = links.get("last").and_then(|url| link::page_number(url));
+        let next = links.get("next").and_then(|url| link::page_number(url));
+        if answer.status == reqwest::StatusCode::NOT_MODIFIED
+            && let Some(cached) = cached
+        {
+            return Ok(Page {
+                number,
+                etag: cached.etag.clone(),
+                installations: cached.installations.clone(),
+                last,
+                next,
+                linked,
+                not_modified: true,
+            });
+        }
         Ok(Page {
             number,
-            installations,
-            last: links.get("last").and_then(|url| link::page_number(url)),
-            next: links.get("next").and_then(|url| link::page_number(url)),
+            etag: answer.header("etag").map(str::to_owned),
+            installations: answer.json()?,
+            last,
+            next,
+            linked,
+            not_modified: false,
         })
     }
 }

@@ -8,7 +8,7 @@ pub mod models;
 
 pub use client::{Auth, ClientOptions, GitHubClient};
 pub use error::{ApiError, GitHubError};
-pub use listing::{ListError, PageEvent};
+pub use listing::{ListError, Listing, ListingSnapshot, PageEvent, SnapshotPage};
 pub use models::*;
 
 use crate::jwt::JwtSigner;
