@@ -3,11 +3,13 @@
 # Vitest), the IPC bindings' staleness check, and system tests (the core and the CLI against
 # ghsim over HTTP, the real Secret Service on a private D-Bus bus, openssl, PyJWT and GitHub's
 # OpenAPI description as independent checkers, and the real desktop window under Xvfb driven
-# through WebDriver). Installs what it needs first.
+# through WebDriver), then the benchmark suite once at a tiny size so that it keeps working.
+# Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+bash scripts/install-bench-peers.sh
 
 echo "== UI: type check, lint, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent lint && NO_COLOR=1 npm run --silent test | tee /tmp/appwarden-vitest.log && npm run --silent build)
@@ -31,6 +33,10 @@ cargo build --workspace --bins --locked
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --workspace --locked 2>&1 | tee "$log"
+
+echo "== benchmark suite, once at a tiny size (figures not checked: see scripts/bench.sh)"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" target/debug/appwarden-bench --quick --out target/bench/quick.md >/dev/null
+
 # One closing line with the totals over every test binary and Vitest.
 vitest_passed=$(sed -n 's/^ *Tests *\([0-9]*\) passed.*/\1/p' /tmp/appwarden-vitest.log | tail -1)
 awk -v vp="${vitest_passed:-0}" '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }

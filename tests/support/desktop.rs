@@ -24,21 +24,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .join("appwarden-desktop");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with scripts/test.sh (UI first, then cargo build)",
-        bin.display()
-    );
-    bin
-}
-
 impl Desktop {
     /// Starts the app. `name` names the screenshot folder (target/e2e-screenshots/NAME).
     pub async fn start(
@@ -86,7 +71,7 @@ impl Desktop {
         caps.set("browserName", "wry").unwrap();
         caps.set(
             "tauri:options",
-            serde_json::json!({ "application": binary().to_string_lossy() }),
+            serde_json::json!({ "application": crate::workspace_bin("appwarden-desktop").to_string_lossy() }),
         )
         .unwrap();
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)

@@ -3,6 +3,8 @@
 
 pub mod desktop;
 pub mod keyring_session;
+pub mod proxy;
+pub mod secrets;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -25,17 +27,27 @@ pub async fn start_sim(config: ghsim::SimConfig) -> ghsim::Sim {
     ghsim::Sim::start(config).await.unwrap()
 }
 
+/// A binary of the workspace built alongside the running executable: next to it (the
+/// benchmark harness in `target/<profile>/`) or one level up (tests in `target/<profile>/deps/`).
+pub fn workspace_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    exe.ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(&file))
+        .find(|bin| bin.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "{file} is missing next to {}: build the workspace's binaries (scripts/test.sh does)",
+                exe.display()
+            )
+        })
+}
+
 /// The `appwarden` binary, built next to this test's executable by `cargo test --workspace`.
 pub fn appwarden_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let bin = dir.join(format!("appwarden{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p appwarden-cli` (the test script does)",
-        bin.display()
-    );
-    bin
+    workspace_bin("appwarden")
 }
 
 /// An isolated environment for the CLI: its own config directory and HOME, no D-Bus unless
@@ -133,4 +145,28 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// Runs `command` (an `appwarden` command that writes a key) with the crash-test pause hook
+/// and kills it with SIGKILL once the key is in the keyring and before the config is written.
+pub fn kill_after_keyring_write(mut command: Command, scratch: &Path) {
+    let marker = scratch.join("paused-after-keyring-write");
+    let _ = std::fs::remove_file(&marker);
+    let mut child = command
+        .env("APPWARDEN_PAUSE_AFTER_KEYRING_WRITE", &marker)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !marker.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command never reached the keyring write"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no destructor or clean-up runs
+    child.wait().unwrap();
 }

@@ -1,0 +1,302 @@
+//! Appwarden's benchmark suite: Appwarden side by side with @octokit/app, PyGithub and a plain
+//! serial loop, against ghsim with a chosen latency and installation count. Prints a table of
+//! medians (min–max) and ratios, and writes it with a description of the machine.
+//!
+//! `scripts/bench.sh` installs the peers, builds in release mode and runs this; the test suite
+//! runs it once with `--quick` so that it keeps working.
+
+mod desktop;
+mod machine;
+mod procfs;
+mod report;
+mod stats;
+mod tools;
+
+use appwarden_system_tests::{fixture, fixture_text, workspace_bin};
+use clap::Parser;
+use ghsim::{Sim, SimConfig};
+use report::Report;
+use stats::Summary;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use tools::{ListRun, Tool};
+
+#[derive(Parser, Debug)]
+#[command(about = "Benchmarks Appwarden against its peers on ghsim")]
+struct Args {
+    /// Runs of each Appwarden measurement.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Runs of each peer measurement (the peers are slow at 10,000 installations).
+    #[arg(long, default_value_t = 3)]
+    peer_runs: usize,
+    /// Installation counts to list.
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000usize, 10_000])]
+    installations: Vec<usize>,
+    /// Simulated latency per request, in milliseconds.
+    #[arg(long, value_delimiter = ',', default_values_t = [0u64, 100])]
+    latency_ms: Vec<u64>,
+    /// A tiny run that only checks the suite works (150 installations, one run each).
+    #[arg(long)]
+    quick: bool,
+    #[arg(long)]
+    skip_peers: bool,
+    #[arg(long)]
+    skip_desktop: bool,
+    /// Where to write the results (Markdown).
+    #[arg(long, default_value = "bench/RESULTS.md")]
+    out: PathBuf,
+}
+
+async fn start_sim(installations: usize, latency_ms: u64) -> Sim {
+    let config = SimConfig {
+        installations,
+        latency: Duration::from_millis(latency_ms),
+        ..Default::default()
+    }
+    .with_key_pem(&fixture_text("rsa2048-pkcs1.pem"))
+    .unwrap();
+    Sim::start(config).await.expect("ghsim starts")
+}
+
+/// A listing measured with ghsim's counters.
+struct Measured {
+    runs: Vec<ListRun>,
+    requests: u64,
+    max_in_flight: u64,
+    points: u64,
+}
+
+async fn measure<F, Fut>(sim: &Sim, runs: usize, expected: usize, mut run: F) -> Option<Measured>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<ListRun>>,
+{
+    let mut measured = Measured {
+        runs: Vec::new(),
+        requests: 0,
+        max_in_flight: 0,
+        points: 0,
+    };
+    for _ in 0..runs {
+        sim.reset_stats();
+        let result = run().await?;
+        assert_eq!(result.count, expected, "every installation, once");
+        let stats = sim.stats();
+        measured.requests = stats.requests;
+        measured.max_in_flight = measured.max_in_flight.max(stats.max_in_flight);
+        measured.points = stats.rate_limit_points;
+        measured.runs.push(result);
+        eprint!(".");
+    }
+    Some(measured)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let mut args = Args::parse();
+    if args.quick {
+        args.runs = 1;
+        args.peer_runs = 1;
+        args.installations = vec![150];
+        args.latency_ms = vec![0];
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let peers_dir = root.join("peers");
+    let python_path = root.join("../target/bench-peers/python");
+    let mut report = Report::new(args.quick);
+    report.machine(
+        machine::describe(),
+        tools::peer_versions(&peers_dir, &python_path),
+    );
+    let key =
+        appwarden_core::PrivateKey::from_pem(fixture_text("rsa2048-pkcs1.pem").as_bytes()).unwrap();
+    let peers: Vec<Tool> = if args.skip_peers {
+        Vec::new()
+    } else {
+        vec![Tool::Octokit, Tool::PyGithub]
+    };
+
+    // 1 and 2: listing, and refreshing an unchanged list.
+    for &count in &args.installations {
+        for &latency in &args.latency_ms {
+            eprint!("listing {count} installations at {latency} ms ");
+            let sim = start_sim(count, latency).await;
+            let target = tools::Target {
+                api: sim.api_url(),
+                key_file: fixture("rsa2048-pkcs1.pem"),
+                key: key.clone(),
+                peers_dir: peers_dir.clone(),
+                python_path: python_path.clone(),
+            };
+            let mut rows = Vec::new();
+            let snapshot = std::sync::Mutex::new(None);
+            let slot = &snapshot;
+            let ours = measure(&sim, args.runs, count, || async {
+                let (run, snap) = tools::appwarden_list(&target).await;
+                *slot.lock().unwrap() = Some(snap);
+                Some(run)
+            })
+            .await
+            .expect("Appwarden runs");
+            rows.push((Tool::Appwarden, ours));
+            let floor = measure(&sim, args.runs, count, || async {
+                Some(tools::serial_floor(&target).await)
+            })
+            .await
+            .expect("the serial floor runs");
+            rows.push((Tool::SerialFloor, floor));
+            for &peer in &peers {
+                let target = target.clone();
+                if let Some(measured) = measure(&sim, args.peer_runs, count, || {
+                    let target = target.clone();
+                    async move {
+                        tokio::task::spawn_blocking(move || tools::peer_list(peer, &target))
+                            .await
+                            .unwrap()
+                    }
+                })
+                .await
+                {
+                    rows.push((peer, measured));
+                } else {
+                    report.missing(peer);
+                }
+            }
+            // Refresh: Appwarden with its snapshot's ETags; the peers make no conditional
+            // requests, so their refresh is another full listing (measured above).
+            let snapshot = snapshot.into_inner().unwrap().expect("a snapshot");
+            let refresh = measure(&sim, args.runs, count, || async {
+                Some(tools::appwarden_refresh(&target, &snapshot).await)
+            })
+            .await
+            .expect("Appwarden refreshes");
+            report.listing(count, latency, &rows);
+            report.refresh(count, latency, &refresh, &rows);
+            eprintln!();
+        }
+    }
+
+    // 3: tokens and JWT signing.
+    let latency = *args.latency_ms.iter().max().unwrap_or(&0);
+    eprint!("tokens at {latency} ms ");
+    let sim = start_sim(10, latency).await;
+    let installation = sim.installations()[0].id;
+    let target = tools::Target {
+        api: sim.api_url(),
+        key_file: fixture("rsa2048-pkcs1.pem"),
+        key: key.clone(),
+        peers_dir: peers_dir.clone(),
+        python_path: python_path.clone(),
+    };
+    let mut mints = Vec::new();
+    let mut ours = Vec::new();
+    let mut requests = 0;
+    for _ in 0..args.runs {
+        sim.reset_stats();
+        ours.push(tools::appwarden_mint(&target, installation).await);
+        requests = sim.stats().requests;
+        eprint!(".");
+    }
+    mints.push((Tool::Appwarden, ours, requests));
+    for &peer in &peers {
+        let mut runs = Vec::new();
+        for _ in 0..args.peer_runs {
+            sim.reset_stats();
+            let target = target.clone();
+            match tokio::task::spawn_blocking(move || tools::peer_mint(peer, &target, installation))
+                .await
+                .unwrap()
+            {
+                Some(run) => runs.push(run),
+                None => break,
+            }
+            requests = sim.stats().requests;
+            eprint!(".");
+        }
+        if !runs.is_empty() {
+            mints.push((peer, runs, requests));
+        }
+    }
+    report.tokens(latency, &mints);
+    report.jwt(jwt_signing(args.runs));
+    eprintln!();
+
+    // 5: the CLI's peak memory listing the largest count at the highest latency.
+    let count = *args.installations.iter().max().unwrap();
+    eprint!("CLI memory, {count} installations at {latency} ms ");
+    let sim = start_sim(count, latency).await;
+    let mut peaks = Vec::new();
+    let mut times = Vec::new();
+    for _ in 0..args.runs.min(3) {
+        let home = tempfile::tempdir().unwrap();
+        let mut command = Command::new(workspace_bin("appwarden"));
+        command
+            .args(["installations", "--json", "--app-id", "1", "--key"])
+            .arg(fixture("rsa2048-pkcs1.pem"))
+            .args(["--api-url", &sim.api_url()])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("APPWARDEN_CONFIG_DIR", home.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let (elapsed, peak_mb, ok) = procfs::run_measured(&mut command);
+        assert!(ok, "the CLI lists");
+        peaks.push(peak_mb);
+        times.push(elapsed.as_secs_f64() * 1000.0);
+        eprint!(".");
+    }
+    report.cli(count, latency, Summary::of(&peaks), Summary::of(&times));
+    eprintln!();
+
+    // 4: the desktop app.
+    if !args.skip_desktop {
+        eprint!("desktop ");
+        let keyring = desktop::keyring();
+        let mut launches = Vec::new();
+        for _ in 0..args.runs.min(5) {
+            launches.push(desktop::launch_idle(&keyring).await);
+            eprint!(".");
+        }
+        let loaded = desktop::loaded(&keyring, &sim.api_url(), count).await;
+        report.desktop(&launches, &loaded, latency);
+        eprintln!();
+    }
+
+    let text = report.finish();
+    println!("{text}");
+    if let Some(dir) = args.out.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&args.out, text).expect("the results file is written");
+    eprintln!("written to {}", args.out.display());
+}
+
+/// Signing a fresh JWT (no reuse) with 2048- and 4096-bit keys: (bits, samples in ms).
+fn jwt_signing(runs: usize) -> Vec<(u32, Summary)> {
+    use appwarden_core::jwt::{Issuer, sign};
+    let iterations = (runs * 40).max(20);
+    ["rsa2048-pkcs1.pem", "rsa4096-pkcs1.pem"]
+        .iter()
+        .map(|file| {
+            let key = appwarden_core::PrivateKey::from_pem(fixture_text(file).as_bytes()).unwrap();
+            let issuer = Issuer::new(1, None);
+            let now = chrono::Utc::now();
+            sign(&key, &issuer, now).unwrap(); // warm-up
+            let samples: Vec<f64> = (0..iterations)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    let jwt = sign(&key, &issuer, now).unwrap();
+                    let took = started.elapsed().as_secs_f64() * 1000.0;
+                    std::hint::black_box(jwt);
+                    took
+                })
+                .collect();
+            (
+                key.public_key().bits() as u32,
+                Summary::of(&samples).unwrap(),
+            )
+        })
+        .collect()
+}

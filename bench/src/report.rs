@@ -1,0 +1,339 @@
+//! The results as Markdown: one table per question, then the targets met or missed.
+
+use crate::Measured;
+use crate::desktop::{Launch, Loaded};
+use crate::stats::{Summary, duration, opt_ms};
+use crate::tools::{MintRun, Tool};
+use std::fmt::Write;
+
+pub struct Report {
+    quick: bool,
+    head: String,
+    listing: String,
+    refresh: String,
+    tokens: String,
+    desktop: String,
+    cli: String,
+    targets: Vec<(String, String, bool)>,
+    notes: Vec<String>,
+}
+
+fn summary(runs: impl Iterator<Item = f64>) -> Summary {
+    Summary::of(&runs.collect::<Vec<_>>()).expect("at least one run")
+}
+
+fn count_label(count: usize) -> String {
+    if count >= 1000 && count.is_multiple_of(1000) {
+        format!("{},000", count / 1000)
+    } else {
+        count.to_string()
+    }
+}
+
+impl Report {
+    pub fn new(quick: bool) -> Self {
+        Self {
+            quick,
+            head: String::new(),
+            listing: "| Installations | Latency | Tool | Total | First page | Requests | Most in flight | Rate-limit points | Time vs Appwarden |\n|---|---|---|---|---|---|---|---|---|\n".to_owned(),
+            refresh: "| Installations | Latency | Tool | Time | Requests | Rate-limit points |\n|---|---|---|---|---|---|\n".to_owned(),
+            tokens: String::new(),
+            desktop: String::new(),
+            cli: String::new(),
+            targets: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn machine(&mut self, lines: Vec<(String, String)>, versions: Vec<(String, String)>) {
+        let date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
+        let _ = writeln!(self.head, "Measured {date} by `scripts/bench.sh`.\n");
+        for (what, value) in lines.into_iter().chain(versions) {
+            let _ = writeln!(self.head, "- {what}: {value}");
+        }
+    }
+
+    pub fn missing(&mut self, tool: Tool) {
+        let note = format!(
+            "{} is not installed (scripts/bench.sh installs it); its rows are missing.",
+            tool.label()
+        );
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    fn target(&mut self, what: impl Into<String>, measured: impl Into<String>, met: bool) {
+        if !self.quick {
+            self.targets.push((what.into(), measured.into(), met));
+        }
+    }
+
+    pub fn listing(&mut self, count: usize, latency: u64, rows: &[(Tool, Measured)]) {
+        let ours = summary(rows[0].1.runs.iter().map(|r| r.total_ms)).median;
+        for (tool, measured) in rows {
+            let total = summary(measured.runs.iter().map(|r| r.total_ms));
+            let first = summary(measured.runs.iter().map(|r| r.first_ms));
+            let ratio = if *tool == Tool::Appwarden {
+                "1×".to_owned()
+            } else {
+                format!("{:.1}× slower", total.median / ours)
+            };
+            let _ = writeln!(
+                self.listing,
+                "| {} | {latency} ms | {} | {} | {} | {} | {} | {} | {ratio} |",
+                count_label(count),
+                tool.label(),
+                total.ms(),
+                first.ms(),
+                measured.requests,
+                measured.max_in_flight,
+                measured.points,
+            );
+        }
+        if count == 10_000 && latency == 100 {
+            let ours = &rows[0].1;
+            let total = summary(ours.runs.iter().map(|r| r.total_ms));
+            self.target(
+                "Full listing of 10,000 at 100 ms: at most 3 s",
+                total.ms(),
+                total.median <= 3000.0,
+            );
+            self.target(
+                "At most 4 requests in flight",
+                ours.max_in_flight.to_string(),
+                ours.max_in_flight <= 4,
+            );
+            for (tool, measured) in &rows[1..] {
+                let theirs = summary(measured.runs.iter().map(|r| r.total_ms)).median;
+                let (what, wanted) = match tool {
+                    Tool::SerialFloor => ("Under the serial floor", 1.0),
+                    Tool::Octokit => ("At least 15× faster than @octokit/app", 15.0),
+                    _ => continue,
+                };
+                let ratio = theirs / total.median;
+                self.target(what, format!("{ratio:.1}×"), ratio >= wanted);
+            }
+        }
+    }
+
+    pub fn refresh(
+        &mut self,
+        count: usize,
+        latency: u64,
+        ours: &Measured,
+        rows: &[(Tool, Measured)],
+    ) {
+        let time = summary(ours.runs.iter().map(|r| r.total_ms));
+        let _ = writeln!(
+            self.refresh,
+            "| {} | {latency} ms | Appwarden (If-None-Match) | {} | {} | {} |",
+            count_label(count),
+            time.ms(),
+            ours.requests,
+            ours.points
+        );
+        for (tool, measured) in &rows[1..] {
+            if *tool == Tool::SerialFloor {
+                continue;
+            }
+            let time = summary(measured.runs.iter().map(|r| r.total_ms));
+            let _ = writeln!(
+                self.refresh,
+                "| {} | {latency} ms | {} (lists again) | {} | {} | {} |",
+                count_label(count),
+                tool.label(),
+                time.ms(),
+                measured.requests,
+                measured.points
+            );
+        }
+        if count == 10_000 && latency == 100 {
+            self.target(
+                "Refresh of an unchanged 10,000: zero rate-limit points",
+                format!("{} points in {}", ours.points, time.ms()),
+                ours.points == 0,
+            );
+        }
+    }
+
+    pub fn tokens(&mut self, latency: u64, mints: &[(Tool, Vec<MintRun>, u64)]) {
+        let _ = writeln!(
+            self.tokens,
+            "At {latency} ms per request. Cold: a new client (JWT signed) and one mint. Repeat: the same installation and scope again.\n\n| Tool | Cold | Repeat | Requests for both |\n|---|---|---|---|"
+        );
+        for (tool, runs, requests) in mints {
+            let cold = summary(runs.iter().map(|r| r.cold_ms));
+            let repeat = summary(runs.iter().map(|r| r.repeat_ms));
+            let label = match tool {
+                Tool::Appwarden => "Appwarden",
+                Tool::Octokit => "@octokit/app (auth-app)",
+                Tool::PyGithub => "PyGithub get_access_token",
+                Tool::SerialFloor => continue,
+            };
+            let _ = writeln!(
+                self.tokens,
+                "| {label} | {} | {} | {requests} |",
+                cold.ms(),
+                repeat.ms()
+            );
+            if *tool == Tool::Appwarden {
+                self.target(
+                    "A token in one request; a repeat within the cache window in none",
+                    format!("{requests} request(s) for cold + repeat"),
+                    *requests == 1,
+                );
+            }
+        }
+    }
+
+    pub fn jwt(&mut self, signing: Vec<(u32, Summary)>) {
+        let _ = writeln!(
+            self.tokens,
+            "\nJWT signing (RS256 via aws-lc-rs, a fresh signature each time):\n\n| Key | Median | Min | Max |\n|---|---|---|---|"
+        );
+        for (bits, s) in signing {
+            let _ = writeln!(
+                self.tokens,
+                "| {bits}-bit | {} | {} | {} |",
+                duration(s.median),
+                duration(s.min),
+                duration(s.max)
+            );
+            if bits == 2048 {
+                self.target(
+                    "JWT signing with a 2048-bit key: at most 1.5 ms",
+                    duration(s.median),
+                    s.median <= 1.5,
+                );
+            }
+        }
+    }
+
+    pub fn cli(
+        &mut self,
+        count: usize,
+        latency: u64,
+        peak: Option<Summary>,
+        time: Option<Summary>,
+    ) {
+        let peak = peak.expect("CLI runs");
+        let _ = writeln!(
+            self.cli,
+            "`appwarden installations --json` (release build, no cache) listing {} installations at {latency} ms per request, output to /dev/null.\n\n| Peak RSS | Wall time (whole process) |\n|---|---|\n| {} | {} |",
+            count_label(count),
+            peak.mb(),
+            opt_ms(time)
+        );
+        if count == 10_000 {
+            self.target(
+                "CLI peak memory listing 10,000: at most 60 MB",
+                peak.mb(),
+                peak.median <= 60.0,
+            );
+        }
+    }
+
+    pub fn desktop(&mut self, launches: &[Launch], loaded: &Loaded, latency: u64) {
+        let paint = summary(launches.iter().map(|l| l.to_first_paint_ms));
+        let idle = summary(launches.iter().map(|l| l.idle_pss_mb));
+        let search = Summary::of(&loaded.search_ms).expect("keystrokes");
+        let processes = launches.first().map(|l| l.processes).unwrap_or_default();
+        let _ = writeln!(
+            self.desktop,
+            "| Measure | Value |\n|---|---|\n\
+             | Launch (process start) to first paint, empty profile | {} |\n\
+             | PSS at rest after launch, all {processes} processes | {} |\n\
+             | {} installations at {latency} ms: asking for the list to first rows painted | {} |\n\
+             | First page arriving in the page to painted | {} |\n\
+             | Whole list on screen | {} |\n\
+             | PSS with {} installations loaded | {:.1} MB |\n\
+             | Search: keystroke to table painted, {} keystrokes at {} rows | {} |",
+            paint.ms(),
+            idle.mb(),
+            count_label(loaded.rows),
+            duration(loaded.listing_to_first_rows_ms),
+            duration(loaded.first_page_to_paint_ms),
+            duration(loaded.whole_list_ms),
+            count_label(loaded.rows),
+            loaded.pss_mb,
+            loaded.search_ms.len(),
+            count_label(loaded.rows),
+            search.ms(),
+        );
+        if loaded.rows == 10_000 {
+            self.target(
+                "First rows on screen within 150 ms of the first response",
+                format!(
+                    "{} from arrival to paint",
+                    duration(loaded.first_page_to_paint_ms)
+                ),
+                loaded.first_page_to_paint_ms <= 150.0,
+            );
+            self.target(
+                "Desktop first paint within 1.5 s of launch",
+                paint.ms(),
+                paint.median <= 1500.0,
+            );
+            self.target(
+                "Desktop PSS with 10,000 loaded: at most 250 MB",
+                format!("{:.1} MB", loaded.pss_mb),
+                loaded.pss_mb <= 250.0,
+            );
+            self.target(
+                "Search updates 10,000 rows within 50 ms of every keystroke",
+                format!("slowest {}", duration(search.max)),
+                search.max <= 50.0,
+            );
+        }
+    }
+
+    pub fn finish(self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# Appwarden benchmark results\n");
+        if self.quick {
+            let _ = writeln!(
+                out,
+                "A `--quick` run: tiny sizes, one run each, to check the suite works. Not figures to quote.\n"
+            );
+        }
+        let _ = writeln!(out, "{}", self.head);
+        let _ = writeln!(
+            out,
+            "Times are medians over the runs, with (min–max). ghsim runs in the benchmark's process on the same machine; \"latency\" is added to every request by ghsim. Peers are used with their defaults: @octokit/app pages 30 at a time, serially; PyGithub pages 30 at a time and waits 0.25 s between requests (and 1 s between writes).\n"
+        );
+        if !self.targets.is_empty() {
+            let _ = writeln!(
+                out,
+                "## Targets\n\n| Target | Measured | Met |\n|---|---|---|"
+            );
+            for (what, measured, met) in &self.targets {
+                let _ = writeln!(
+                    out,
+                    "| {what} | {measured} | {} |",
+                    if *met { "yes" } else { "**no**" }
+                );
+            }
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "## 1. Listing every installation\n\n{}", self.listing);
+        let _ = writeln!(
+            out,
+            "## 2. Refreshing an unchanged list\n\nA 304 Not Modified answer to a conditional request costs no rate-limit points (ghsim counts as GitHub does). The peers make no conditional requests, so a refresh is a full listing again.\n\n{}",
+            self.refresh
+        );
+        let _ = writeln!(out, "## 3. Minting a token\n\n{}", self.tokens);
+        if !self.desktop.is_empty() {
+            let _ = writeln!(
+                out,
+                "## 4. The desktop app\n\nRelease build under Xvfb, driven over WebDriver, keys in gnome-keyring. Times from the page's `performance` marks; launch from the kernel's process start time (10 ms resolution); PSS summed over the app and its WebKit processes.\n\n{}",
+                self.desktop
+            );
+        }
+        let _ = writeln!(out, "## 5. The CLI\n\n{}", self.cli);
+        for note in &self.notes {
+            let _ = writeln!(out, "Note: {note}\n");
+        }
+        out
+    }
+}
