@@ -10,7 +10,7 @@ apt_packages=(
   dbus gnome-keyring libsecret-tools         # a real Secret Service for the tests
   python3 python3-pip                        # the independent JWT verifier (PyJWT)
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev file  # Tauri
-  xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick                                       # the window, headless
+  xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick xclip                                 # the window, headless
 )
 # npm fetches GitHub's OpenAPI description; a machine may already have it from elsewhere.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)

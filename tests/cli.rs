@@ -440,3 +440,74 @@ async fn an_enterprise_server_ca_is_required_and_then_trusted() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_proxy_is_used_and_no_proxy_is_honoured() {
+    let sim = start_sim(SimConfig {
+        tls: true,
+        ghes: true,
+        installations: 12,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let proxy = appwarden_system_tests::proxy::TunnelProxy::start().await;
+    let env = CliEnv::new();
+    let ca = env.home.path().join("ca.pem");
+    std::fs::write(&ca, sim.ca_pem().unwrap()).unwrap();
+    let key = path("rsa2048-pkcs1.pem");
+    let ca = ca.to_string_lossy().into_owned();
+    let args = [
+        "installations",
+        "--json",
+        "--no-cache",
+        "--app-id",
+        "1",
+        "--key",
+        key.as_str(),
+        "--api-url",
+        api.as_str(),
+        "--ca-cert",
+        ca.as_str(),
+    ];
+    let run = |vars: &[(&str, &str)]| {
+        let mut command = env.command(&args);
+        command.envs(vars.iter().copied());
+        tokio::task::block_in_place(|| command.output().unwrap())
+    };
+    let host_port = api
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // Through the proxy: every request is tunnelled with CONNECT to ghsim.
+    let out = run(&[("HTTPS_PROXY", proxy.url.as_str())]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), 12);
+    assert!(
+        proxy.targets().iter().any(|t| t == &host_port),
+        "{:?}",
+        proxy.targets()
+    );
+
+    // NO_PROXY names the host: the proxy sees nothing more.
+    let before = proxy.targets().len();
+    let out = run(&[
+        ("HTTPS_PROXY", proxy.url.as_str()),
+        ("NO_PROXY", "127.0.0.1"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(proxy.targets().len(), before);
+
+    // A proxy that does not answer: a network error naming the proxy, exit 2.
+    let out = run(&[("HTTPS_PROXY", "http://127.0.0.1:9")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("could not reach GitHub") && err.contains("HTTPS_PROXY"),
+        "{err}"
+    );
+}

@@ -5,7 +5,7 @@
 use appwarden_system_tests::desktop::Desktop;
 use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
 use appwarden_system_tests::{fixture, fixture_text, start_sim};
-use ghsim::SimConfig;
+use ghsim::{FaultKind, FaultRule, SimConfig};
 use std::process::Command;
 use std::time::Duration;
 use thirtyfour::prelude::*;
@@ -260,6 +260,16 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     .await;
     let api = sim.api_url();
     store_app_with_cli(&keyring, home.path(), &api);
+    // A key add killed between the keyring write and the config write leaves an orphan.
+    let mut interrupted = Command::new(appwarden_system_tests::appwarden_bin());
+    interrupted
+        .args(["app", "key", "add", "Ops bot", "--no-verify", "--key"])
+        .arg(fixture("rsa2048-second.pem"))
+        .env("HOME", home.path())
+        .env("APPWARDEN_CONFIG_DIR", home.path().join("config"))
+        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address);
+    appwarden_system_tests::kill_after_keyring_write(interrupted, home.path());
+    assert_eq!(keyring.appwarden_entries().len(), 2);
     let app = Desktop::start(
         "keyboard-and-scopes",
         &keyring,
@@ -267,6 +277,21 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
         &[("APPWARDEN_DEMO", "1")],
     )
     .await;
+
+    // The orphan is offered for clean-up, and deleted on request.
+    let notice = app.el("orphans").await.text().await.unwrap();
+    assert!(notice.contains("no app uses"), "{notice}");
+    app.shot("00-orphaned-key").await;
+    app.el("clean-orphans").await.click().await.unwrap();
+    let gone = app
+        .driver
+        .query(By::Css("[data-testid=orphans]"))
+        .wait(Duration::from_secs(10), Duration::from_millis(50))
+        .not_exists()
+        .await
+        .unwrap();
+    assert!(gone, "the notice goes once cleaned");
+    assert_eq!(keyring.appwarden_entries().len(), 1);
 
     // Demo mode is labelled.
     assert_eq!(
@@ -492,5 +517,137 @@ async fn an_enterprise_server_with_its_own_ca() {
     let config = std::fs::read_to_string(app.config_dir.join("config.toml")).unwrap();
     assert!(config.contains("[[host]]") && config.contains("BEGIN CERTIFICATE"));
 
+    app.quit().await;
+}
+
+/// Fills the add-app dialog (key already staged) with an API URL and app ID, checks, and
+/// returns the error shown: (code, text).
+async fn check_draft(app: &Desktop, api_url: &str, app_id: &str) -> (String, String) {
+    let host = app.el("host").await;
+    host.clear().await.unwrap();
+    host.send_keys(api_url).await.unwrap();
+    let id = app.el("app-id").await;
+    id.clear().await.unwrap();
+    id.send_keys(app_id).await.unwrap();
+    app.el("check").await.click().await.unwrap();
+    let error = app.el("error").await;
+    let code = error.attr("data-code").await.unwrap().unwrap_or_default();
+    let text = error.text().await.unwrap();
+    // Clear it for the next case.
+    app.driver
+        .execute(
+            "document.querySelectorAll('[data-testid=error]').forEach(e => e.remove())",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (code, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_in_the_window_and_changes_nothing() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig::default()).await;
+    let app = Desktop::start("bad-input", &keyring, home.path(), &[]).await;
+    app.el("add-app-dialog").await;
+    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
+    app.el("staged-fingerprint").await;
+    app.driver
+        .find(By::Css("input[type=radio][value=url]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let api = sim.api_url();
+    let cases: [(&str, &str, &str, &str); 6] = [
+        (api.as_str(), "abc", "invalid_input", "app ID"),
+        (api.as_str(), "-5", "invalid_input", "app ID"),
+        ("not a url at all", "1", "invalid_input", ""),
+        ("ftp://example.com", "1", "invalid_input", "scheme"),
+        (
+            "http://127.0.0.1:9",
+            "1",
+            "network",
+            "could not reach GitHub",
+        ),
+        (api.as_str(), "424242", "key_rejected", ""),
+    ];
+    for (api_url, app_id, code, words) in cases {
+        let (shown_code, text) = check_draft(&app, api_url, app_id).await;
+        assert_eq!(shown_code, code, "{api_url} / {app_id}: {text}");
+        assert!(text.contains(words), "{api_url} / {app_id}: {text}");
+    }
+    app.shot("bad-input").await;
+    assert!(!app.config_dir.join("config.toml").exists());
+    assert!(keyring.appwarden_entries().is_empty());
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_reach_the_window_as_what_to_do_never_as_a_partial_list() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 250,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    store_app_with_cli(&keyring, home.path(), &api);
+    // Page 2 keeps failing (502 after every retry), then recovers.
+    sim.inject(FaultRule::new("page=2", FaultKind::Status(502)).always());
+    let app = Desktop::start("faults", &keyring, home.path(), &[]).await;
+
+    let error = app.el("error").await;
+    assert_eq!(
+        error.attr("data-code").await.unwrap().as_deref(),
+        Some("incomplete")
+    );
+    let partial = app.el("partial").await.text().await.unwrap();
+    assert!(partial.contains("incomplete"), "{partial}");
+    let status = app.el("list-status").await.text().await.unwrap();
+    assert!(!status.contains("of 250 installations"), "{status}");
+    app.shot("01-listing-incomplete").await;
+    sim.clear_faults();
+    app.el("retry").await.click().await.unwrap();
+    app.wait_text("list-status", |t| t.contains("250 of 250"))
+        .await;
+
+    // GitHub refuses the token: each refusal says what it is and what to do.
+    let cases = [
+        (FaultKind::IpAllowList, "ip_allow_list", "IP allow list"),
+        (
+            FaultKind::PrimaryRateLimit {
+                reset_in_secs: 3600,
+            },
+            "rate_limited",
+            "Rate limited until",
+        ),
+        (
+            FaultKind::MalformedJson,
+            "invalid_response",
+            "POST /app/installations/",
+        ),
+    ];
+    for (kind, code, words) in cases {
+        sim.inject(FaultRule::new("access_tokens", kind));
+        app.el("mint").await.click().await.unwrap();
+        let error = app
+            .driver
+            .query(By::Css(format!("[data-testid=error][data-code={code}]")))
+            .wait(Duration::from_secs(15), Duration::from_millis(50))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no {code} error: {e}"));
+        let text = error.text().await.unwrap();
+        assert!(text.contains(words), "{code}: {text}");
+        app.shot(&format!("02-{code}")).await;
+    }
+    // Once GitHub answers again, a token is minted.
+    sim.clear_faults();
+    app.el("mint").await.click().await.unwrap();
+    app.el("token-panel").await;
     app.quit().await;
 }

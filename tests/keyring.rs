@@ -5,7 +5,7 @@
 
 use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
 use appwarden_system_tests::{
-    CliEnv, files_under, fixture, fixture_text, start_sim, stderr, stdout,
+    CliEnv, files_under, fixture, fixture_text, kill_after_keyring_write, start_sim, stderr, stdout,
 };
 use ghsim::SimConfig;
 
@@ -271,5 +271,212 @@ fn a_locked_keyring_says_to_unlock_it_and_changes_nothing() {
     assert_eq!(
         std::fs::read_to_string(env.config_dir().join("config.toml")).unwrap(),
         config_before
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_between_keyring_and_config_leaves_an_orphan_that_is_found_and_cleaned() {
+    let session = KeyringSession::start(Keyring::Unlocked);
+    let sim = start_sim(SimConfig {
+        installations: 5,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let env = CliEnv::with_bus(&session.address);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| env.run(args, None));
+
+    // A working app first, which the crash must not disturb.
+    let out = run(&[
+        "app",
+        "add",
+        "--name",
+        "Steady",
+        "--app-id",
+        "1",
+        "--api-url",
+        &api,
+        "--key",
+        &path("rsa2048-pkcs1.pem"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    sim.register_key(ghsim::public_pkcs1_der(&fixture_text("rsa2048-second.pem")).unwrap());
+    let config_before = std::fs::read_to_string(env.config_dir().join("config.toml")).unwrap();
+
+    // Adding a second key, killed between the keyring write and the config write.
+    tokio::task::block_in_place(|| {
+        kill_after_keyring_write(
+            env.command(&[
+                "app",
+                "key",
+                "add",
+                "Steady",
+                "--key",
+                &path("rsa2048-second.pem"),
+            ]),
+            env.home.path(),
+        )
+    });
+    assert_eq!(
+        session.appwarden_entries().len(),
+        2,
+        "the key reached the keyring"
+    );
+
+    // Nothing lost, nothing unusable: the config is as before and the app still works.
+    let config_after = std::fs::read_to_string(env.config_dir().join("config.toml")).unwrap();
+    assert_eq!(config_after, config_before);
+    let out = run(&["installations", "--app", "Steady", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The orphan is found, named, and cleaned up on request.
+    let out = run(&["keyring", "check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let second =
+        appwarden_core::PrivateKey::from_pem(fixture_text("rsa2048-second.pem").as_bytes())
+            .unwrap()
+            .fingerprint();
+    assert!(stdout(&out).contains(&second.base64()), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("appwarden keyring clean"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["keyring", "clean"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        session.appwarden_entries().len(),
+        1,
+        "only Steady's key is left"
+    );
+    let out = run(&["keyring", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = run(&["app", "verify", "Steady"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // A crash while adding a whole app (another app ID, so another entry): the same, and
+    // the app can simply be added again.
+    tokio::task::block_in_place(|| {
+        kill_after_keyring_write(
+            env.command(&[
+                "app",
+                "add",
+                "--name",
+                "Crashy",
+                "--app-id",
+                "2",
+                "--no-verify",
+                "--api-url",
+                &api,
+                "--key",
+                &path("rsa2048-pkcs1.pem"),
+            ]),
+            env.home.path(),
+        )
+    });
+    let out = run(&["app", "list"]);
+    assert!(!stdout(&out).contains("Crashy"));
+    let out = run(&["keyring", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&[
+        "app",
+        "add",
+        "--name",
+        "Crashy",
+        "--app-id",
+        "2",
+        "--no-verify",
+        "--api-url",
+        &api,
+        "--key",
+        &path("rsa2048-pkcs1.pem"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["keyring", "check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "adding it again settled the record"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unwritable_or_full_config_directory_changes_nothing() {
+    let session = KeyringSession::start(Keyring::Unlocked);
+    let env = CliEnv::with_bus(&session.address);
+    let add = |name: &str| {
+        vec![
+            "app".to_owned(),
+            "add".to_owned(),
+            "--name".to_owned(),
+            name.to_owned(),
+            "--app-id".to_owned(),
+            "1".to_owned(),
+            "--no-verify".to_owned(),
+            "--key".to_owned(),
+            path("rsa2048-pkcs1.pem"),
+        ]
+    };
+    let args = add("First");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = env.run(&args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config_path = env.config_dir().join("config.toml");
+    let before = std::fs::read_to_string(&config_path).unwrap();
+
+    // The disk is full: writes fail with "File too large" past 64 bytes (RLIMIT_FSIZE; the
+    // signal it raises is ignored so the write returns an error, as on a full disk).
+    let args = add("Second");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut command = env.command(&args);
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Could not save") && err.contains("disk is not full"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&config_path).unwrap(), before);
+    assert_eq!(
+        session.appwarden_entries().len(),
+        1,
+        "the keyring is unchanged"
+    );
+
+    // The config directory cannot be written at all (a file stands where it should be).
+    let blocked = env.home.path().join("blocked");
+    std::fs::write(&blocked, b"not a directory").unwrap();
+    let args = add("Third");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = env
+        .command(&args)
+        .env("APPWARDEN_CONFIG_DIR", blocked.join("appwarden"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("writable") || err.contains("Could not"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        session.appwarden_entries().len(),
+        1,
+        "the keyring is unchanged"
     );
 }

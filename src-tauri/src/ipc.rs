@@ -315,6 +315,9 @@ pub struct TokenScope {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct MintedToken {
+    /// How the window refers to this token to copy or revoke it.
+    #[ts(type = "number")]
+    pub handle: u64,
     pub token: String,
     pub expires_at: String,
     #[ts(type = "number")]
@@ -368,4 +371,15 @@ pub struct Environment {
     /// Started by the demo command: show the "simulated GitHub" label.
     pub demo: bool,
     pub config_dir: String,
+}
+
+/// A keyring entry left by an interrupted change that no app uses.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OrphanKey {
+    pub keyring_entry: String,
+    /// `add` or `remove`.
+    pub operation: String,
+    /// RFC 3339.
+    pub started_at: String,
 }

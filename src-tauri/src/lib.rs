@@ -8,7 +8,44 @@ pub mod state;
 use appwarden_core::clock;
 use appwarden_core::store::AppStore;
 
+/// Logs to `desktop.log` in Appwarden's cache directory (kept under 5 MB: started afresh
+/// when larger), at the level `APPWARDEN_LOG` sets (default `info`). Requests are logged by
+/// endpoint, status, time and request ID; never headers, bodies, keys or tokens.
+fn start_logging() {
+    let Some(dir) = appwarden_core::listing_cache::cache_dir() else {
+        return;
+    };
+    let path = dir.join("desktop.log");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let too_big = std::fs::metadata(&path).is_ok_and(|m| m.len() > 5 * 1024 * 1024);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(!too_big)
+        .write(true)
+        .truncate(too_big)
+        .open(&path);
+    let Ok(file) = file else {
+        return;
+    };
+    let filter = std::env::var("APPWARDEN_LOG")
+        .ok()
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "info".to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        "appwarden-desktop started"
+    );
+}
+
 pub fn run() {
+    start_logging();
     let store = match AppStore::open_default() {
         Ok(store) => store,
         Err(err) => {
@@ -38,13 +75,16 @@ pub fn run() {
             commands::installations::installation_repositories,
             commands::tokens::mint_token,
             commands::tokens::revoke_token,
-            commands::tokens::copy_text,
+            commands::tokens::copy_token,
+            commands::tokens::forget_token,
             commands::system::environment,
             commands::system::get_settings,
             commands::system::save_settings,
             commands::system::open_external,
             commands::system::list_hosts,
             commands::system::set_host_ca,
+            commands::system::orphaned_keys,
+            commands::system::clean_orphaned_keys,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

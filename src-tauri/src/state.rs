@@ -6,7 +6,7 @@ use crate::ipc::{IpcError, IpcResult, StagedKey};
 use appwarden_core::github::ClientOptions;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore};
-use appwarden_core::{ApiUrl, AppSession, PrivateKey, clock::Clock};
+use appwarden_core::{AccessToken, ApiUrl, AppSession, PrivateKey, clock::Clock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,6 +21,16 @@ pub struct DesktopState {
     sessions: tokio::sync::Mutex<HashMap<String, Arc<AppSession>>>,
     staged: Mutex<HashMap<u64, PrivateKey>>,
     next_staged: AtomicU64,
+    held_tokens: Mutex<HashMap<u64, HeldToken>>,
+}
+
+/// A minted token the window is showing. The window refers to it by handle to copy or revoke
+/// it, so the token crosses IPC once: in the answer that shows it.
+#[derive(Clone)]
+pub struct HeldToken {
+    pub app: String,
+    pub token: AccessToken,
+    pub git_host: String,
 }
 
 /// Runs blocking store work (the keyring speaks D-Bus synchronously) off the async runtime.
@@ -44,6 +54,7 @@ impl DesktopState {
             sessions: tokio::sync::Mutex::new(HashMap::new()),
             staged: Mutex::new(HashMap::new()),
             next_staged: AtomicU64::new(1),
+            held_tokens: Mutex::new(HashMap::new()),
         }
     }
 
@@ -139,6 +150,32 @@ impl DesktopState {
             .ok_or_else(|| {
                 IpcError::invalid("That key is no longer loaded; paste or choose it again.")
             })
+    }
+
+    /// Keeps a token the window shows; returns its handle.
+    pub fn hold_token(&self, held: HeldToken) -> u64 {
+        let handle = self.next_staged.fetch_add(1, Ordering::Relaxed);
+        self.held_tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(handle, held);
+        handle
+    }
+
+    pub fn held_token(&self, handle: u64) -> IpcResult<HeldToken> {
+        self.held_tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&handle)
+            .cloned()
+            .ok_or_else(|| IpcError::invalid("That token is no longer held; mint a new one."))
+    }
+
+    pub fn release_token(&self, handle: u64) {
+        self.held_tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&handle);
     }
 
     pub fn unstage(&self, id: u64) {

@@ -30,6 +30,17 @@ pub enum Command {
     /// Per-host settings: an Enterprise Server's own CA certificate.
     #[command(subcommand)]
     Host(HostCommand),
+    /// Keys left in the OS keyring by an interrupted change (a crash between keyring and config).
+    #[command(subcommand)]
+    Keyring(KeyringCommand),
+}
+
+#[derive(Subcommand)]
+pub enum KeyringCommand {
+    /// List keyring entries no app uses, left by an interrupted change (exit 1 if any).
+    Check,
+    /// Delete those entries from the keyring.
+    Clean,
 }
 
 #[derive(Subcommand)]

@@ -1,10 +1,10 @@
 //! What each command does, in terms of the core.
 
-use crate::args::HostCommand;
 use crate::args::{
     AppArgs, AppCommand, AppKeyCommand, Command, InstallationsArgs, KeyCommand, TokenAction,
     TokenArgs,
 };
+use crate::args::{HostCommand, KeyringCommand};
 use crate::{input, output};
 use appwarden_core::github::{ClientOptions, GitHubClient, Installation};
 use appwarden_core::listing_cache::ListingCache;
@@ -45,6 +45,51 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::Installations(args) => installations(args),
         Command::Token(args) => token(args),
         Command::Host(command) => host_command(command),
+        Command::Keyring(command) => keyring_command(command),
+    }
+}
+
+fn keyring_command(command: KeyringCommand) -> Result<i32, Error> {
+    let store = AppStore::open_default()?;
+    let now = chrono::Utc::now();
+    match command {
+        KeyringCommand::Check => {
+            let orphans = store.orphans(now)?;
+            if orphans.is_empty() {
+                eprintln!(
+                    "No orphaned keys: every Appwarden entry in the keyring belongs to an app."
+                );
+                return Ok(0);
+            }
+            for orphan in &orphans {
+                println!(
+                    "{}\t(an interrupted {} at {})",
+                    orphan.keyring_entry,
+                    if orphan.operation == "remove" {
+                        "removal"
+                    } else {
+                        "addition"
+                    },
+                    output::date(orphan.started_at)
+                );
+            }
+            eprintln!(
+                "{} key(s) in the keyring belong to no app. `appwarden keyring clean` deletes them (add the app again if you still need it).",
+                orphans.len()
+            );
+            Ok(1)
+        }
+        KeyringCommand::Clean => {
+            let cleaned = store.clean_orphans(now)?;
+            for entry in &cleaned {
+                println!("{entry}");
+            }
+            eprintln!(
+                "Deleted {} orphaned key(s) from the keyring.",
+                cleaned.len()
+            );
+            Ok(0)
+        }
     }
 }
 

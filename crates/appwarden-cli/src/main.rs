@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 a negative answer (`key compare` mismatch, `app verify` with a
 //! rejected key), 2 an error (printed as `error:` and `hint:` lines on stderr).
+//!
+//! Logging goes to stderr, off unless `APPWARDEN_LOG` sets a level or filter (`debug` shows
+//! each request to GitHub: endpoint, status, time, request ID; never headers or bodies).
 
 mod args;
 mod commands;
@@ -11,6 +14,16 @@ mod output;
 use clap::Parser;
 
 fn main() {
+    if let Some(filter) = std::env::var("APPWARDEN_LOG")
+        .ok()
+        .filter(|f| !f.is_empty())
+    {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .init();
+    }
     let cli = args::Cli::parse();
     let code = match commands::run(cli.command) {
         Ok(code) => code,

@@ -1,8 +1,8 @@
 //! The window's surroundings: environment facts, settings, and opening links in the
 //! system browser (never inside the app's window).
 
-use crate::ipc::{Environment, IpcError, IpcResult, Settings};
-use crate::state::DesktopState;
+use crate::ipc::{Environment, IpcError, IpcResult, OrphanKey, Settings};
+use crate::state::{DesktopState, blocking};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -115,4 +115,30 @@ pub async fn set_host_ca(
     crate::state::blocking(move || Ok(store.set_host_ca(&api_url, pem.as_deref())?)).await?;
     state.forget_all_sessions().await;
     Ok(())
+}
+
+/// Keys in the keyring that no app uses, left by an interrupted change (a crash between
+/// writing the keyring and the config).
+#[tauri::command]
+pub async fn orphaned_keys(state: State<'_, DesktopState>) -> IpcResult<Vec<OrphanKey>> {
+    let store = state.store.clone();
+    let now = state.clock.now();
+    let orphans = blocking(move || Ok(store.orphans(now)?)).await?;
+    Ok(orphans
+        .into_iter()
+        .map(|orphan| OrphanKey {
+            keyring_entry: orphan.keyring_entry,
+            operation: orphan.operation,
+            started_at: orphan.started_at.to_rfc3339(),
+        })
+        .collect())
+}
+
+/// Deletes those keys from the keyring; returns how many.
+#[tauri::command]
+pub async fn clean_orphaned_keys(state: State<'_, DesktopState>) -> IpcResult<u32> {
+    let store = state.store.clone();
+    let now = state.clock.now();
+    let cleaned = blocking(move || Ok(store.clean_orphans(now)?)).await?;
+    Ok(cleaned.len() as u32)
 }

@@ -15,6 +15,7 @@ import type { KeyVerdict } from "./bindings/KeyVerdict";
 import type { ListEvent } from "./bindings/ListEvent";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
+import type { OrphanKey } from "./bindings/OrphanKey";
 import type { RepositoryRow } from "./bindings/RepositoryRow";
 import type { Settings } from "./bindings/Settings";
 import type { StagedKey } from "./bindings/StagedKey";
@@ -65,11 +66,15 @@ export const api = {
     call<RepositoryRow[]>("installation_repositories", { name, installationId }),
   mintToken: (name: string, installationId: number, scope: TokenScope | null) =>
     call<MintedToken>("mint_token", { name, installationId, scope }),
-  revokeToken: (name: string, token: string) => call<void>("revoke_token", { name, token }),
-  copyText: (text: string, clearAfterSecs: number | null) => call<void>("copy_text", { text, clearAfterSecs }),
+  revokeToken: (handle: number) => call<void>("revoke_token", { handle }),
+  forgetToken: (handle: number) => call<void>("forget_token", { handle }),
+  copyToken: (handle: number, cloneTarget: string | null, clearAfterSecs: number | null) =>
+    call<void>("copy_token", { handle, cloneTarget, clearAfterSecs }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   openExternal: (url: string) => call<void>("open_external", { url }),
   listHosts: () => call<HostSummary[]>("list_hosts"),
+  orphanedKeys: () => call<OrphanKey[]>("orphaned_keys"),
+  cleanOrphanedKeys: () => call<number>("clean_orphaned_keys"),
   setHostCa: (apiUrl: string, pem: string | null) => call<void>("set_host_ca", { apiUrl, pem }),
 };

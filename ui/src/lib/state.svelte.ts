@@ -7,6 +7,7 @@ import type { Environment } from "./bindings/Environment";
 import type { InstallationRow } from "./bindings/InstallationRow";
 import type { IpcError } from "./bindings/IpcError";
 import type { MintedToken } from "./bindings/MintedToken";
+import type { OrphanKey } from "./bindings/OrphanKey";
 import type { Settings } from "./bindings/Settings";
 
 export type Tab = "installations" | "keys" | "overview";
@@ -48,6 +49,9 @@ class AppState {
   dialog = $state<"add-app" | "settings" | null>(null);
   token = $state<ShownToken | null>(null);
   loadError = $state<IpcError | null>(null);
+  /** Keyring entries no app uses, left by an interrupted change; offered for clean-up. */
+  orphans = $state<OrphanKey[]>([]);
+  orphanError = $state<IpcError | null>(null);
 
   get current(): AppSummary | undefined {
     return this.apps.find((app) => app.name === this.selected);
@@ -60,6 +64,19 @@ class AppState {
       await this.refreshApps();
     } catch (err) {
       this.loadError = asIpcError(err);
+      return;
+    }
+    // Only a help: a keyring that cannot be searched now is reported where keys are used.
+    this.orphans = await api.orphanedKeys().catch(() => []);
+  }
+
+  async cleanOrphans() {
+    try {
+      await api.cleanOrphanedKeys();
+      this.orphans = await api.orphanedKeys();
+      this.orphanError = null;
+    } catch (err) {
+      this.orphanError = asIpcError(err);
     }
   }
 

@@ -214,6 +214,7 @@ impl GitHubClient {
             if let Some(etag) = if_none_match {
                 request = request.header("if-none-match", etag);
             }
+            let started = std::time::Instant::now();
             let outcome = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -229,6 +230,7 @@ impl GitHubClient {
                 Ok(parts) => parts,
                 Err(err) => {
                     let error = self.transport_error(&endpoint, &url, &err);
+                    tracing::debug!(%endpoint, retries, error = %error, "request failed");
                     let retryable = !matches!(error, GitHubError::UntrustedCertificate { .. });
                     if idempotent && retryable && retries < self.options.max_retries {
                         self.backoff(retries).await;
@@ -238,6 +240,18 @@ impl GitHubClient {
                     return Err(error);
                 }
             };
+            // What is logged: the endpoint (method and path, no query), status, time and
+            // GitHub's request ID and rate-limit state. Never headers or bodies: they carry
+            // JWTs and tokens.
+            tracing::debug!(
+                %endpoint,
+                status = status.as_u16(),
+                ms = started.elapsed().as_millis() as u64,
+                retries,
+                request_id = headers.get("x-github-request-id").and_then(|v| v.to_str().ok()),
+                rate_limit_remaining = headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()),
+                "request"
+            );
             let not_modified = status == StatusCode::NOT_MODIFIED && if_none_match.is_some();
             if status.is_success() || not_modified {
                 return Ok(Answer {
@@ -337,12 +351,55 @@ impl GitHubClient {
                 detail,
             };
         }
+        let detail = match proxy_for(url) {
+            Some(proxy) => format!("{detail} (through the proxy {proxy})"),
+            None => detail,
+        };
         GitHubError::Network {
             endpoint: endpoint.to_owned(),
             url: url.to_owned(),
             detail,
         }
     }
+}
+
+/// The proxy the environment sets for `url`, as `HTTPS_PROXY=http://host:port` (without any
+/// credentials), unless `NO_PROXY` exempts the host. reqwest applies the same variables;
+/// this only names the proxy in error messages.
+fn proxy_for(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    let names: [&str; 4] = if parsed.scheme() == "https" {
+        ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    let (name, value) = names.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+            .map(|value| (*name, value))
+    })?;
+    let no_proxy = std::env::var("NO_PROXY")
+        .or_else(|_| std::env::var("no_proxy"))
+        .unwrap_or_default();
+    let exempt = no_proxy.split(',').map(str::trim).any(|entry| {
+        let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+        entry == "*"
+            || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+    });
+    if exempt {
+        return None;
+    }
+    let shown = match url::Url::parse(&value) {
+        Ok(mut proxy) => {
+            let _ = proxy.set_username("");
+            let _ = proxy.set_password(None);
+            proxy.to_string().trim_end_matches('/').to_owned()
+        }
+        Err(_) => "(unparsable)".to_owned(),
+    };
+    Some(format!("{name}={shown}"))
 }
 
 /// The innermost cause of a reqwest error, which is the informative one.

@@ -5,13 +5,18 @@
 //! name, so adding the same key again simply overwrites it) and a config that still works.
 //! Removing writes the config first and deletes the keyring entry second: a crash in between
 //! again leaves only an unreferenced entry. The config never names an entry that was not
-//! written.
+//! written. Every keyring change is first recorded in a [`journal`], so such an entry is
+//! found afterwards ([`AppStore::orphans`]) and can be deleted ([`AppStore::clean_orphans`]).
 
 pub mod config;
+pub mod journal;
 pub mod keyring;
 
 pub use config::{AppConfig, Config, ConfigError, ConfigFile, HostConfig, KeyConfig};
+pub use journal::PendingChange;
 pub use keyring::{KeyringError, MemorySecretStore, OsKeyring, SecretStore};
+
+use journal::JournalFile;
 
 use crate::api_url::ApiUrl;
 use crate::fingerprint::Fingerprint;
@@ -145,6 +150,7 @@ impl AppStore {
         };
         config.apps.push(app.clone());
         self.save_or_undo(&config, &key_config)?;
+        self.journal().forget(&[&key_config.keyring_entry]);
         Ok(app)
     }
 
@@ -173,6 +179,7 @@ impl AppStore {
         let key_config = self.put_key(&app.api_url, app.app_id, key, now)?;
         config.apps[index].keys.push(key_config.clone());
         self.save_or_undo(&config, &key_config)?;
+        self.journal().forget(&[&key_config.keyring_entry]);
         Ok(key_config)
     }
 
@@ -198,9 +205,7 @@ impl AppStore {
             });
         }
         let removed = app.keys.remove(position);
-        self.config.save(&config)?;
-        // The config no longer names the entry; a failure here only leaves an orphan.
-        let _ = self.secrets.delete(&removed.keyring_entry);
+        self.remove_entries(&config, &[&removed.keyring_entry])?;
         Ok(removed)
     }
 
@@ -209,10 +214,12 @@ impl AppStore {
         let mut config = self.config.load()?;
         let index = find(&config, app_name)?;
         let removed = config.apps.remove(index);
-        self.config.save(&config)?;
-        for key in &removed.keys {
-            let _ = self.secrets.delete(&key.keyring_entry);
-        }
+        let entries: Vec<&str> = removed
+            .keys
+            .iter()
+            .map(|key| key.keyring_entry.as_str())
+            .collect();
+        self.remove_entries(&config, &entries)?;
         Ok(removed)
     }
 
@@ -299,7 +306,14 @@ impl AppStore {
             .map(|url| url.host())
             .unwrap_or_else(|_| api_url.to_owned());
         let keyring_entry = format!("{host}/app-{app_id}/{}", fingerprint.base64());
-        self.secrets.put(&keyring_entry, key.expose_pkcs1_der())?;
+        self.journal()
+            .record(&[PendingChange::new(&keyring_entry, "add", now)])?;
+        if let Err(err) = self.secrets.put(&keyring_entry, key.expose_pkcs1_der()) {
+            self.journal().forget(&[&keyring_entry]);
+            return Err(err.into());
+        }
+        tracing::info!(entry = %keyring_entry, %fingerprint, "key stored in the keyring");
+        pause_for_crash_test();
         Ok(KeyConfig {
             fingerprint,
             keyring_entry,
@@ -312,10 +326,101 @@ impl AppStore {
     /// a failed command changes nothing.
     fn save_or_undo(&self, config: &Config, written: &KeyConfig) -> Result<(), StoreError> {
         if let Err(err) = self.config.save(config) {
-            let _ = self.secrets.delete(&written.keyring_entry);
+            if self.secrets.delete(&written.keyring_entry).is_ok() {
+                self.journal().forget(&[&written.keyring_entry]);
+            }
             return Err(err.into());
         }
         Ok(())
+    }
+
+    fn journal(&self) -> JournalFile {
+        JournalFile::in_dir(self.config.dir())
+    }
+
+    /// Saves a config that no longer names `entries`, then deletes them from the keyring.
+    fn remove_entries(&self, config: &Config, entries: &[&str]) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let changes: Vec<PendingChange> = entries
+            .iter()
+            .map(|entry| PendingChange::new(entry, "remove", now))
+            .collect();
+        self.journal().record(&changes)?;
+        if let Err(err) = self.config.save(config) {
+            self.journal().forget(entries);
+            return Err(err.into());
+        }
+        // The config no longer names the entries; a failure here leaves orphans that
+        // `orphans` finds later.
+        let deleted: Vec<&str> = entries
+            .iter()
+            .copied()
+            .filter(|entry| {
+                matches!(
+                    self.secrets.delete(entry),
+                    Ok(()) | Err(KeyringError::Missing { .. })
+                )
+            })
+            .collect();
+        tracing::info!(entries = ?deleted, "keys deleted from the keyring");
+        self.journal().forget(&deleted);
+        Ok(())
+    }
+
+    /// Keyring entries left by an interrupted change (a crash, a killed process) that no app
+    /// in the config uses. Records of completed or never-started changes are pruned.
+    pub fn orphans(&self, now: DateTime<Utc>) -> Result<Vec<PendingChange>, StoreError> {
+        let config = self.config.load()?;
+        let named = |entry: &str| {
+            config
+                .apps
+                .iter()
+                .flat_map(|app| &app.keys)
+                .any(|key| key.keyring_entry == entry)
+        };
+        let mut orphans = Vec::new();
+        let mut settled = Vec::new();
+        for change in self.journal().load() {
+            if !change.abandoned(now) {
+                continue;
+            }
+            if named(&change.keyring_entry) {
+                settled.push(change.keyring_entry);
+                continue;
+            }
+            match self.secrets.get(&change.keyring_entry) {
+                Ok(_) => orphans.push(change),
+                Err(KeyringError::Missing { .. }) => settled.push(change.keyring_entry),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let settled: Vec<&str> = settled.iter().map(String::as_str).collect();
+        self.journal().forget(&settled);
+        Ok(orphans)
+    }
+
+    /// Deletes the orphans [`Self::orphans`] finds; returns their entry names.
+    pub fn clean_orphans(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let mut cleaned = Vec::new();
+        for orphan in self.orphans(now)? {
+            match self.secrets.delete(&orphan.keyring_entry) {
+                Ok(()) | Err(KeyringError::Missing { .. }) => cleaned.push(orphan.keyring_entry),
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let entries: Vec<&str> = cleaned.iter().map(String::as_str).collect();
+        self.journal().forget(&entries);
+        Ok(cleaned)
+    }
+}
+
+/// For the crash test (tests/keyring.rs): with `APPWARDEN_PAUSE_AFTER_KEYRING_WRITE` set to a
+/// file path, touch that file and wait, so the test can kill the process between writing the
+/// keyring and writing the config. Unset, it does nothing.
+fn pause_for_crash_test() {
+    if let Some(marker) = std::env::var_os("APPWARDEN_PAUSE_AFTER_KEYRING_WRITE") {
+        let _ = std::fs::write(marker, b"paused");
+        std::thread::sleep(std::time::Duration::from_secs(60));
     }
 }
 

@@ -3,7 +3,11 @@
 /**
  * A token to show or copy. Never persisted.
  */
-export type MintedToken = { token: string, expires_at: string, installation_id: number, permissions: { [key in string]: string }, repository_selection: string | null, repositories: Array<string> | null, 
+export type MintedToken = { 
+/**
+ * How the window refers to this token to copy or revoke it.
+ */
+handle: number, token: string, expires_at: string, installation_id: number, permissions: { [key in string]: string }, repository_selection: string | null, repositories: Array<string> | null, 
 /**
  * The git host for `git clone https://x-access-token:…@host/owner/repo.git`.
  */

@@ -1,0 +1,336 @@
+//! Secrets stay where they belong, proved by sweeping everything the CLI and the app leave
+//! behind with logging at its most verbose (`APPWARDEN_LOG=trace`, which includes reqwest,
+//! hyper and rustls): output, logs, the config and cache directories, and every IPC message
+//! the window exchanges. Key material may only travel into Rust when the user pastes a key;
+//! a token only in the answer that shows it (and the CLI output that prints it).
+
+use appwarden_system_tests::desktop::Desktop;
+use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
+use appwarden_system_tests::secrets::SecretPatterns;
+use appwarden_system_tests::{CliEnv, files_under, fixture, fixture_text, start_sim};
+use ghsim::SimConfig;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_clean(patterns: &SecretPatterns, what: &str, bytes: &[u8]) {
+    if let Some(found) = patterns.find(bytes) {
+        panic!("{found} found in {what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_at_trace_level_leaks_no_secret() {
+    let session = KeyringSession::start(Keyring::Unlocked);
+    let sim = start_sim(SimConfig {
+        installations: 150,
+        ..Default::default()
+    })
+    .await;
+    sim.register_key(ghsim::public_pkcs1_der(&fixture_text("rsa2048-second.pem")).unwrap());
+    let api = sim.api_url();
+    let env = CliEnv::with_bus(&session.address);
+    let run = |args: &[&str], stdin: Option<&str>| -> Output {
+        let mut command = env.command(args);
+        command.env("APPWARDEN_LOG", "trace");
+        tokio::task::block_in_place(|| {
+            use std::io::Write;
+            let mut child = command
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut input = child.stdin.take().unwrap();
+            if let Some(stdin) = stdin {
+                input.write_all(stdin.as_bytes()).unwrap();
+            }
+            drop(input);
+            child.wait_with_output().unwrap()
+        })
+    };
+    let key = fixture("rsa2048-pkcs1.pem").to_string_lossy().into_owned();
+    let second = fixture("rsa2048-second.pem").to_string_lossy().into_owned();
+    let installation = sim.installations()[3].clone();
+    let id = installation.id.to_string();
+
+    let mut outputs: Vec<(String, Output)> = Vec::new();
+    let mut step = |label: &str, args: &[&str], stdin: Option<&str>| -> Output {
+        let out = run(args, stdin);
+        assert!(out.status.success(), "{label}: {}", text(&out.stderr));
+        outputs.push((label.to_owned(), out.clone()));
+        out
+    };
+    step(
+        "app add",
+        &[
+            "app",
+            "add",
+            "--name",
+            "Sweep",
+            "--app-id",
+            "1",
+            "--api-url",
+            &api,
+            "--key",
+            &key,
+        ],
+        None,
+    );
+    step(
+        "app key add",
+        &["app", "key", "add", "Sweep", "--key", &second],
+        None,
+    );
+    step("app verify", &["app", "verify", "Sweep"], None);
+    step(
+        "installations",
+        &["installations", "--app", "Sweep", "--json"],
+        None,
+    );
+    step(
+        "installations again",
+        &["installations", "--app", "Sweep"],
+        None,
+    );
+    let jwt = text(&step("jwt", &["jwt", "--app", "Sweep"], None).stdout)
+        .trim()
+        .to_owned();
+    let minted = step(
+        "token --json",
+        &["token", "--app", "Sweep", "--installation", &id, "--json"],
+        None,
+    );
+    let minted: serde_json::Value = serde_json::from_slice(&minted.stdout).unwrap();
+    let token = minted["token"].as_str().unwrap().to_owned();
+    let plain = step(
+        "token",
+        &[
+            "token",
+            "--app",
+            "Sweep",
+            "--installation",
+            &installation.account_login,
+        ],
+        None,
+    );
+    let token2 = text(&plain.stdout).trim().to_owned();
+    step(
+        "token revoke",
+        &["token", "revoke", "--app", "Sweep", "-"],
+        Some(&format!("{token}\n")),
+    );
+    step("keyring check", &["keyring", "check"], None);
+    let second_fingerprint =
+        appwarden_core::PrivateKey::from_pem(fixture_text("rsa2048-second.pem").as_bytes())
+            .unwrap()
+            .fingerprint()
+            .to_string();
+    step(
+        "app key remove",
+        &["app", "key", "remove", "Sweep", &second_fingerprint],
+        None,
+    );
+    step("app remove", &["app", "remove", "Sweep"], None);
+
+    let patterns = SecretPatterns::new()
+        .with_key("rsa2048-pkcs1.pem")
+        .with_key("rsa2048-second.pem")
+        .with_text("the JWT", &jwt)
+        .with_text("the first token", &token)
+        .with_text("the second token", &token2);
+    let logged: usize = outputs
+        .iter()
+        .map(|(_, out)| text(&out.stderr).matches(" request ").count())
+        .sum();
+    assert!(
+        logged >= 10,
+        "trace logging was on ({logged} request lines)"
+    );
+    for (label, out) in &outputs {
+        assert_clean(
+            &patterns,
+            &format!("the log (stderr) of `{label}`"),
+            &out.stderr,
+        );
+        let allowed = match label.as_str() {
+            "jwt" => patterns.except("the JWT").except("a JWT"),
+            "token --json" => patterns.except("the first token"),
+            "token" => patterns.except("the second token"),
+            _ => patterns.except("nothing"),
+        };
+        assert_clean(&allowed, &format!("the output of `{label}`"), &out.stdout);
+    }
+    for file in files_under(env.home.path()) {
+        assert_clean(
+            &patterns,
+            &file.display().to_string(),
+            &std::fs::read(&file).unwrap_or_default(),
+        );
+    }
+}
+
+/// Records every IPC request and answer: Tauri's IPC on Linux is `fetch` to `ipc://`.
+const IPC_RECORDER: &str = r#"
+const log = (window.__ipcAudit = []);
+const original = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const url = String((input && input.url) || input);
+  if (!url.startsWith("ipc:") && !url.includes("ipc.localhost")) return original(input, init);
+  const body = init && init.body;
+  log.push({ dir: "request", url, body: typeof body === "string" ? body : body ? new TextDecoder().decode(body) : "" });
+  const response = await original(input, init);
+  log.push({ dir: "answer", url, body: await response.clone().text() });
+  return response;
+};
+"#;
+
+fn clipboard() -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip is installed (scripts/install-deps.sh)");
+    text(&out.stdout)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 40,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    std::fs::write(
+        home.path().join("config/desktop.json"),
+        r#"{"theme":"light","clipboard_clear_secs":2}"#,
+    )
+    .unwrap();
+    let app = Desktop::start(
+        "secrets",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_LOG", "trace")],
+    )
+    .await;
+    app.driver.execute(IPC_RECORDER, vec![]).await.unwrap();
+
+    // Add the app by pasting its key.
+    app.el("add-app-dialog").await;
+    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
+    app.el("staged-fingerprint").await;
+    app.driver
+        .find(By::Css("input[type=radio][value=url]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.el("host").await.send_keys(&api).await.unwrap();
+    app.el("app-id").await.send_keys("1").await.unwrap();
+    app.el("check").await.click().await.unwrap();
+    app.el("check-ok").await;
+    app.el("save-app").await.click().await.unwrap();
+    app.wait_text("list-status", |t| t.contains("40 of 40"))
+        .await;
+
+    // Mint, reveal, copy (cleared after the configured 2 s), copy the clone line, revoke.
+    app.el("mint").await.click().await.unwrap();
+    app.el("token-panel").await;
+    app.el("reveal").await.click().await.unwrap();
+    let token = app
+        .wait_text("token", |t| t.starts_with("ghs_") && !t.contains('•'))
+        .await;
+    app.el("copy").await.click().await.unwrap();
+    let copied_at = Instant::now();
+    let deadline = copied_at + Duration::from_secs(2);
+    while clipboard() != token {
+        assert!(
+            Instant::now() < deadline,
+            "the token never reached the clipboard"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while clipboard() == token {
+        assert!(
+            copied_at.elapsed() < Duration::from_secs(6),
+            "the clipboard was not cleared"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let cleared_after = copied_at.elapsed();
+    assert!(
+        cleared_after >= Duration::from_millis(1500),
+        "cleared after {cleared_after:?}, sooner than configured"
+    );
+    assert!(clipboard().is_empty(), "cleared, not replaced");
+    app.el("copy-clone").await.click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(clipboard().contains(&format!("x-access-token:{token}@")));
+    app.el("revoke").await.click().await.unwrap();
+    app.el("confirm-revoke").await.click().await.unwrap();
+    app.el("revoked").await;
+
+    let audit = app
+        .driver
+        .execute("return window.__ipcAudit", vec![])
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    app.quit().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let messages = audit.as_array().expect("the recorder ran").clone();
+    let patterns = SecretPatterns::new()
+        .with_key("rsa2048-pkcs1.pem")
+        .with_text("the token", &token);
+    let key = patterns.only("key material of rsa2048-pkcs1.pem");
+    let token_only = patterns.only("the token");
+    let mut key_sent = false;
+    let mut token_shown = false;
+    for message in &messages {
+        let dir = message["dir"].as_str().unwrap_or_default();
+        let url = message["url"].as_str().unwrap_or_default();
+        let body = message["body"].as_str().unwrap_or_default().as_bytes();
+        let command = url.rsplit('/').next().unwrap_or_default();
+        let pasting = dir == "request" && command == "stage_key";
+        let showing = dir == "answer" && command == "mint_token";
+        key_sent |= pasting && key.find(body).is_some();
+        token_shown |= showing && token_only.find(body).is_some();
+        let mut forbidden = patterns.except("nothing");
+        if pasting {
+            forbidden = forbidden.except("key material of rsa2048-pkcs1.pem");
+        }
+        if showing {
+            forbidden = forbidden.except("the token");
+        }
+        assert_clean(&forbidden, &format!("the IPC {dir} of {command}"), body);
+    }
+    assert!(
+        key_sent && token_shown,
+        "the recorder saw the IPC ({} messages)",
+        messages.len()
+    );
+
+    let log = home.path().join(".cache/appwarden/desktop.log");
+    let log_bytes = std::fs::read(&log).expect("the desktop log");
+    assert!(
+        text(&log_bytes).contains("POST /app/installations/"),
+        "requests are logged"
+    );
+    for file in files_under(home.path()) {
+        assert_clean(
+            &patterns,
+            &file.display().to_string(),
+            &std::fs::read(&file).unwrap_or_default(),
+        );
+    }
+}
