@@ -745,7 +745,10 @@ async fn refreshing_an_unchanged_list_costs_no_rate_limit() {
     assert!(again.unchanged());
     assert_eq!(again.requests, 11);
     assert_eq!(sim.stats().not_modified, 11);
-    assert_eq!(again.installations, first.installations);
+    assert_eq!(
+        again.snapshot.installations(),
+        first.snapshot.installations()
+    );
     assert_eq!(again.snapshot, first.snapshot);
 }
 
@@ -766,8 +769,9 @@ async fn refresh_sees_changes_added_and_removed_installations() {
     assert_eq!(cost, 1);
     assert_eq!(changed.not_modified, 2);
     let suspended = changed
-        .installations
-        .iter()
+        .snapshot
+        .installations()
+        .into_iter()
         .find(|i| i.id == target)
         .unwrap();
     assert!(suspended.is_suspended());
@@ -775,8 +779,8 @@ async fn refresh_sees_changes_added_and_removed_installations() {
     // New installations past a full last page are found although every page is unchanged.
     sim.add_installations(30);
     let (grown, cost) = refresh(&sim, &s, Some(&changed.snapshot)).await;
-    assert_eq!(grown.installations.len(), 330);
-    assert_eq!(sorted_ids(&grown.installations), sim_ids(&sim));
+    assert_eq!(grown.snapshot.installations().len(), 330);
+    assert_eq!(sorted_ids(&grown.snapshot.installations()), sim_ids(&sim));
     assert_eq!(cost, 1, "pages 1-3 unchanged, page 4 new");
 
     // Removed installations shift the pages after them; the list matches GitHub exactly.
@@ -784,8 +788,8 @@ async fn refresh_sees_changes_added_and_removed_installations() {
         sim.remove_installation(installation.id);
     }
     let (shrunk, _) = refresh(&sim, &s, Some(&grown.snapshot)).await;
-    assert_eq!(shrunk.installations.len(), 290);
-    assert_eq!(sorted_ids(&shrunk.installations), sim_ids(&sim));
+    assert_eq!(shrunk.snapshot.installations().len(), 290);
+    assert_eq!(sorted_ids(&shrunk.snapshot.installations()), sim_ids(&sim));
     assert_eq!(
         shrunk.snapshot.pages.len(),
         3,

@@ -304,7 +304,17 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     for command in [
         "plugin:app|version",
         "plugin:clipboard-manager|read_text",
+        "plugin:clipboard-manager|write_text",
         "plugin:dialog|open",
+        "plugin:opener|open_url",
+        "plugin:shell|execute",
+        "plugin:shell|open",
+        "plugin:fs|read_file",
+        "plugin:fs|write_file",
+        "plugin:http|fetch",
+        "plugin:window|close",
+        "plugin:webview|create_webview_window",
+        "plugin:path|resolve_directory",
     ] {
         let outcome = app
             .driver
@@ -319,6 +329,20 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     }
     app.wait_text("list-status", |text| text.contains("150 of 150"))
         .await;
+
+    // No HTTP from the page: the CSP refuses connections to GitHub (or anywhere else).
+    for url in [format!("{api}/app"), "https://api.github.com/".to_owned()] {
+        let outcome = app
+            .driver
+            .execute_async(
+                "const [url, done] = arguments; fetch(url).then(() => done('allowed'), (e) => done('denied: ' + String(e)));",
+                vec![serde_json::Value::String(url.clone())],
+            )
+            .await
+            .unwrap();
+        let outcome = outcome.json().as_str().unwrap_or_default().to_owned();
+        assert!(outcome.starts_with("denied"), "fetch {url}: {outcome}");
+    }
 
     // "/" focuses search.
     app.driver

@@ -12,6 +12,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
+/// The app as users run it: WebKit compositing off (the window tests turn it on for
+/// screenshots).
+const DEFAULTS: &[(&str, &str)] = &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")];
+
 /// A `performance` entry's end as milliseconds since the Unix epoch, and its duration.
 async fn entry(app: &Desktop, name: &str) -> Option<(f64, f64)> {
     let script = "const e = performance.getEntriesByName(arguments[0]).at(-1); return e ? [performance.timeOrigin + e.startTime + e.duration, e.duration] : null;";
@@ -58,7 +62,7 @@ pub struct Launch {
 /// rest two seconds later.
 pub async fn launch_idle(keyring: &KeyringSession) -> Launch {
     let home = tempfile::tempdir().unwrap();
-    let app = Desktop::start("bench-launch", keyring, home.path(), &[]).await;
+    let app = Desktop::start("bench-launch", keyring, home.path(), DEFAULTS).await;
     let pid = app_pid();
     let started = procfs::start_time_ms(pid).expect("the app's start time");
     let (painted, _) = wait_entry(&app, "appwarden:first-paint", Duration::from_secs(20)).await;
@@ -106,7 +110,7 @@ fn store_app(keyring: &KeyringSession, home: &Path, api: &str) {
 pub async fn loaded(keyring: &KeyringSession, api: &str, expected: usize) -> Loaded {
     let home = tempfile::tempdir().unwrap();
     store_app(keyring, home.path(), api);
-    let app = Desktop::start("bench-loaded", keyring, home.path(), &[]).await;
+    let app = Desktop::start("bench-loaded", keyring, home.path(), DEFAULTS).await;
     let pid = app_pid();
     let (_, listing_to_first_rows_ms) = wait_entry(
         &app,
@@ -169,7 +173,6 @@ pub async fn loaded(keyring: &KeyringSession, api: &str, expected: usize) -> Loa
         let (_, took) = wait_entry(&app, "appwarden:search", Duration::from_secs(10)).await;
         search_ms.push(took);
     }
-    app.shot("search").await;
     app.quit().await;
     Loaded {
         rows: expected,

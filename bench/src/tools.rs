@@ -87,7 +87,7 @@ pub async fn appwarden_list(target: &Target) -> (ListRun, ListingSnapshot) {
     let run = ListRun {
         total_ms: ms(started),
         first_ms: first.unwrap_or_default(),
-        count: listing.installations.len(),
+        count: listing.snapshot.count(),
     };
     (run, listing.snapshot)
 }
@@ -104,7 +104,7 @@ pub async fn appwarden_refresh(target: &Target, snapshot: &ListingSnapshot) -> L
     ListRun {
         total_ms: ms(started),
         first_ms: 0.0,
-        count: listing.installations.len(),
+        count: listing.snapshot.count(),
     }
 }
 

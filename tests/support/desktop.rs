@@ -51,6 +51,10 @@ impl Desktop {
             .env("APPWARDEN_CONFIG_DIR", &config_dir)
             .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
             .env("NO_AT_BRIDGE", "1")
+            // The app turns WebKit's compositing off by default (less memory); WebKitWebDriver
+            // cannot take screenshots without it here, so window tests turn it back on.
+            // The benchmark passes "1" to measure the default.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         // xvfb-run's X server wants its authority cookie.

@@ -446,10 +446,10 @@ fn installations(args: InstallationsArgs) -> Result<i32, Error> {
     }
     let listing = listing?;
     let unchanged = listing.unchanged();
-    let mut all = listing.installations;
+    let mut all = listing.snapshot.into_installations();
     all.sort_by_key(|inst| inst.id);
     if args.json {
-        println!("{}", output::json(&all));
+        output::print_json(&all);
     } else {
         print_installations(&all);
     }

@@ -31,6 +31,16 @@ pub fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned())
 }
 
+/// Writes pretty JSON straight to stdout (for large lists: no copy of the text in memory).
+pub fn print_json(value: &impl serde::Serialize) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if serde_json::to_writer_pretty(&mut out, value).is_ok() {
+        let _ = writeln!(out);
+    }
+    let _ = out.flush();
+}
+
 /// `error: …` and, when there is one, `hint: …` on stderr.
 pub fn print_error(err: &Error) {
     eprintln!("error: {err}");

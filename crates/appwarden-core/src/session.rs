@@ -69,7 +69,7 @@ impl AppSession {
     pub async fn list_installations(
         &self,
         cache: Option<&ListingCache>,
-        on_page: impl FnMut(PageEvent) + Send,
+        on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
         let previous = cache.and_then(|cache| self.cached_listing(cache));
         let listing = self

@@ -54,6 +54,7 @@ pub async fn list_installations(
                 installations: page
                     .installations
                     .into_iter()
+                    .cloned()
                     .map(InstallationRow::from)
                     .collect(),
             });
@@ -61,7 +62,7 @@ pub async fn list_installations(
         .await
         .map_err(Error::from)?;
     Ok(ListOutcome {
-        total: listing.installations.len() as u32,
+        total: listing.snapshot.count() as u32,
         unchanged: listing.unchanged(),
         requests: listing.requests,
         not_modified: listing.not_modified,

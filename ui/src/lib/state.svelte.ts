@@ -114,7 +114,8 @@ class AppState {
     if (!shown) {
       const cached = await api.cachedInstallations(name).catch(() => null);
       if (cached) {
-        shown = { ...emptyListing(), rows: cached.installations, complete: true, fetchedAt: cached.fetched_at };
+        const rows = cached.installations.map(shareRepeated);
+        shown = { ...emptyListing(), rows, complete: true, fetchedAt: cached.fetched_at };
       }
     }
     const stale = shown !== undefined;
@@ -131,7 +132,7 @@ class AppState {
           measureToPaint("appwarden:first-rows", performance.now());
           measureToPaint("appwarden:listing-to-first-rows", started);
         }
-        fresh = fresh.concat(event.installations);
+        fresh = fresh.concat(event.installations.map(shareRepeated));
         const change: Partial<Listing> = { pagesDone: event.pages_done, totalPages: event.total_pages };
         if (!stale) change.rows = fresh;
         this.updateListing(name, change);
@@ -148,6 +149,24 @@ class AppState {
       this.updateListing(name, { error: asIpcError(err), loading: false });
     }
   }
+}
+
+// Most installations of an app have the same permissions and events: keep one object for
+// each distinct value instead of one per row (10,000 rows would hold 10,000 copies).
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a plain lookup table, never rendered
+const repeated = new Map<string, unknown>();
+function share<T>(value: T): T {
+  const key = JSON.stringify(value);
+  const known = repeated.get(key);
+  if (known !== undefined) return known as T;
+  repeated.set(key, value);
+  return value;
+}
+
+function shareRepeated(row: InstallationRow): InstallationRow {
+  row.permissions = share(row.permissions);
+  row.events = share(row.events);
+  return row;
 }
 
 function emptyListing(): Listing {

@@ -23,16 +23,17 @@ use std::collections::{BTreeMap, HashSet};
 
 pub const PER_PAGE: u32 = 100;
 
-/// One page of installations, delivered as it arrives (pages may arrive out of order).
+/// One page of installations, delivered as it arrives (pages may arrive out of order). It
+/// lends the installations: a caller that only counts pages copies nothing.
 #[derive(Debug, Clone)]
-pub struct PageEvent {
+pub struct PageEvent<'a> {
     pub page: u32,
     /// Known once the first page has arrived (1 when there is a single page).
     pub total_pages: u32,
     /// Pages received so far, this one included.
     pub pages_done: u32,
     /// New installations on this page (already-seen IDs removed).
-    pub installations: Vec<Installation>,
+    pub installations: Vec<&'a Installation>,
 }
 
 /// What a complete listing saw, page by page: enough to refresh it with conditional requests.
@@ -62,17 +63,36 @@ impl ListingSnapshot {
             .collect()
     }
 
+    /// Every installation once, in page order, without copying.
+    pub fn into_installations(self) -> Vec<Installation> {
+        let mut seen = HashSet::new();
+        self.pages
+            .into_iter()
+            .flat_map(|page| page.installations)
+            .filter(|installation| seen.insert(installation.id))
+            .collect()
+    }
+
+    /// How many distinct installations there are.
+    pub fn count(&self) -> usize {
+        let mut seen = HashSet::new();
+        self.pages
+            .iter()
+            .flat_map(|page| page.installations.iter())
+            .filter(|installation| seen.insert(installation.id))
+            .count()
+    }
+
     fn page(&self, number: u32) -> Option<&SnapshotPage> {
         self.pages.get(number.checked_sub(1)? as usize)
     }
 }
 
-/// A complete listing.
+/// A complete listing: its pages, which hold the installations (see
+/// [`ListingSnapshot::installations`]), and how it went.
 #[derive(Debug, Clone)]
 pub struct Listing {
-    /// Every installation once, in page order.
-    pub installations: Vec<Installation>,
-    /// For the next refresh.
+    /// The pages, for the next refresh.
     pub snapshot: ListingSnapshot,
     /// Requests made (retries not counted).
     pub requests: u32,
@@ -139,16 +159,23 @@ struct Collector<F> {
     not_modified: u32,
 }
 
-impl<F: FnMut(PageEvent)> Collector<F> {
+impl<F: FnMut(PageEvent<'_>)> Collector<F> {
     fn deliver(&mut self, page: Page, total_pages: u32) {
         self.requests += 1;
         self.not_modified += u32::from(page.not_modified);
-        let fresh: Vec<Installation> = page
+        let pages_done =
+            self.pages.len() as u32 + u32::from(!self.pages.contains_key(&page.number));
+        let fresh: Vec<&Installation> = page
             .installations
             .iter()
             .filter(|i| self.seen.insert(i.id))
-            .cloned()
             .collect();
+        (self.on_page)(PageEvent {
+            page: page.number,
+            total_pages,
+            pages_done,
+            installations: fresh,
+        });
         self.pages.insert(
             page.number,
             SnapshotPage {
@@ -156,12 +183,6 @@ impl<F: FnMut(PageEvent)> Collector<F> {
                 installations: page.installations,
             },
         );
-        (self.on_page)(PageEvent {
-            page: page.number,
-            total_pages,
-            pages_done: self.pages.len() as u32,
-            installations: fresh,
-        });
     }
 
     fn done(&self) -> u32 {
@@ -176,7 +197,6 @@ impl<F: FnMut(PageEvent)> Collector<F> {
         }
         let snapshot = ListingSnapshot { pages };
         Listing {
-            installations: snapshot.installations(),
             snapshot,
             requests: self.requests,
             not_modified: self.not_modified,
@@ -197,11 +217,11 @@ impl GitHubClient {
     pub async fn list_installations(
         &self,
         signer: &JwtSigner,
-        on_page: impl FnMut(PageEvent) + Send,
+        on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Vec<Installation>, ListError> {
         self.refresh_installations(signer, None, on_page)
             .await
-            .map(|listing| listing.installations)
+            .map(|listing| listing.snapshot.into_installations())
     }
 
     /// Every installation of the app, asking for each page conditionally when `previous`
@@ -211,7 +231,7 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         previous: Option<&ListingSnapshot>,
-        on_page: impl FnMut(PageEvent) + Send,
+        on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
         let cached = |number: u32| previous.and_then(|snapshot| snapshot.page(number));
         let first = self
@@ -276,7 +296,7 @@ impl GitHubClient {
 
     /// Fetches pages one after another from `next` while GitHub links onward; an empty page
     /// ends the chain and is not kept.
-    async fn follow<F: FnMut(PageEvent)>(
+    async fn follow<F: FnMut(PageEvent<'_>)>(
         &self,
         signer: &JwtSigner,
         mut next: Option<u32>,
