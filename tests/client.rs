@@ -796,3 +796,50 @@ async fn refresh_sees_changes_added_and_removed_installations() {
         "the emptied page 4 is dropped"
     );
 }
+
+#[tokio::test]
+async fn timeouts_and_slow_bodies_are_retried_then_reported_never_partial() {
+    let sim = start_sim(SimConfig {
+        installations: 250,
+        ..Default::default()
+    })
+    .await;
+    let options = ClientOptions {
+        timeout: Duration::from_millis(400),
+        ..fast_options()
+    };
+    let s = session(&sim, options);
+
+    // A page that stalls once, and a body that trickles once: both retried, the list is whole.
+    sim.inject(FaultRule::new(
+        "page=2",
+        FaultKind::Delay(Duration::from_secs(2)),
+    ));
+    sim.inject(FaultRule::new(
+        "page=3",
+        FaultKind::SlowBody(Duration::from_secs(2)),
+    ));
+    let all = s
+        .client
+        .list_installations(&s.signer, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 250);
+    assert_eq!(sim.stats().by_endpoint["GET /app/installations"], 5);
+
+    // A body that always trickles past the timeout: the listing fails, saying how far it got.
+    sim.inject(FaultRule::new("page=3", FaultKind::SlowBody(Duration::from_secs(2))).always());
+    let Err(err) = s.client.list_installations(&s.signer, |_| {}).await else {
+        panic!("the listing must fail")
+    };
+    assert!(err.to_string().contains("incomplete"), "{err}");
+    assert!(
+        matches!(err.source, GitHubError::Timeout { .. }),
+        "{:?}",
+        err.source
+    );
+    assert_eq!(
+        appwarden_core::Error::from(err).code(),
+        ErrorCode::Incomplete
+    );
+}

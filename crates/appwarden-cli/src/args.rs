@@ -33,6 +33,14 @@ pub enum Command {
     /// Keys left in the OS keyring by an interrupted change (a crash between keyring and config).
     #[command(subcommand)]
     Keyring(KeyringCommand),
+    /// git's credential helper: installation tokens for HTTPS remotes of stored apps' hosts.
+    ///
+    /// git config --global credential.https://github.com.helper '!appwarden git-credential'
+    /// git config --global credential.https://github.com.useHttpPath true
+    GitCredential {
+        /// What git asks: get, store or erase.
+        operation: String,
+    },
 }
 
 #[derive(Subcommand)]

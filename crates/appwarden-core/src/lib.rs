@@ -7,6 +7,7 @@
 //! - [`token_cache`]: installation tokens reused while they have time left.
 //! - [`listing_cache`]: the last list of installations, for instant display and free refreshes.
 //! - [`store`]: apps in a config file, private keys in the OS keyring.
+//! - [`git_credential`]: git's credential-helper protocol.
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
 //!
@@ -16,6 +17,7 @@ pub mod api_url;
 pub mod clock;
 pub mod error;
 pub mod fingerprint;
+pub mod git_credential;
 pub mod github;
 pub mod jwt;
 pub mod key;
