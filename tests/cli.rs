@@ -511,3 +511,77 @@ async fn https_proxy_is_used_and_no_proxy_is_honoured() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn installations_are_suspended_unsuspended_and_uninstalled_only_when_confirmed() {
+    let sim = start_sim(SimConfig {
+        installations: 10,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    let key = path("rsa2048-pkcs1.pem");
+    let env = CliEnv::new();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--app-id", "1", "--key", &key, "--api-url", &api]);
+        tokio::task::block_in_place(|| env.run(&all, None))
+    };
+    let target = sim
+        .installations()
+        .into_iter()
+        .find(|i| i.suspended_at.is_none())
+        .unwrap();
+    let login = target.account_login.clone();
+    let id = target.id.to_string();
+    let suspended = |sim: &ghsim::Sim| {
+        sim.installations()
+            .iter()
+            .find(|i| i.id == target.id)
+            .is_some_and(|i| i.suspended_at.is_some())
+    };
+
+    // Not confirmed, or confirmed with the wrong login: nothing happens.
+    let out = run(&["installation", "suspend", &login]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("--confirm {login}")),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["installation", "suspend", &id, "--confirm", "someone-else"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nothing was changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!suspended(&sim));
+
+    // Confirmed: suspended; its tokens are refused until it is unsuspended.
+    let out = run(&["installation", "suspend", &login, "--confirm", &login]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(suspended(&sim));
+    let out = run(&["token", "--installation", &id]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("suspended"), "{}", stderr(&out));
+    let out = run(&["installation", "unsuspend", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!suspended(&sim));
+    assert!(run(&["token", "--installation", &id]).status.success());
+
+    // Pending installation requests.
+    let out = run(&["installation", "requests", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let requests: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0]["account"]["login"], "pending-labs");
+
+    // Uninstall, confirmed: gone from GitHub; administering it again is a plain 404.
+    let out = run(&["installation", "uninstall", &id, "--confirm", &login]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sim.installations().iter().all(|i| i.id != target.id));
+    let out = run(&["installation", "unsuspend", &id]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+}

@@ -675,3 +675,78 @@ async fn faults_reach_the_window_as_what_to_do_never_as_a_partial_list() {
     app.el("token-panel").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_installation_is_suspended_then_unsuspended_from_the_window() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 30,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), &sim.api_url());
+    let target = sim
+        .installations()
+        .into_iter()
+        .find(|i| i.suspended_at.is_none() && i.account_login.starts_with("acme"))
+        .unwrap();
+    let is_suspended = || {
+        sim.installations()
+            .iter()
+            .find(|i| i.id == target.id)
+            .is_some_and(|i| i.suspended_at.is_some())
+    };
+    let app = Desktop::start("administration", &keyring, home.path(), &[]).await;
+    app.wait_text("list-status", |t| t.contains("30 of 30"))
+        .await;
+    app.el("search")
+        .await
+        .send_keys(&target.account_login)
+        .await
+        .unwrap();
+    app.wait_text("shown-count", |t| t == "1").await;
+    app.el("installation-row").await.click().await.unwrap();
+    app.el("details").await;
+
+    // Suspending asks for the login; a wrong one keeps the button disabled.
+    app.el("suspend").await.click().await.unwrap();
+    app.el("confirm-admin").await;
+    app.el("confirm-login")
+        .await
+        .send_keys("not-the-login")
+        .await
+        .unwrap();
+    let confirm = app.el("confirm-action").await;
+    assert!(!confirm.is_enabled().await.unwrap());
+    let typed = app.el("confirm-login").await;
+    typed.clear().await.unwrap();
+    typed.send_keys(&target.account_login).await.unwrap();
+    app.shot("01-confirm-suspend").await;
+    app.el("confirm-action").await.click().await.unwrap();
+    app.el("suspended-badge").await;
+    assert!(is_suspended(), "GitHub has it suspended");
+    let row = app.el("installation-row").await.text().await.unwrap();
+    assert!(row.contains("Suspended"), "{row}");
+    app.shot("02-suspended").await;
+
+    // Unsuspending is not destructive: one click.
+    app.el("unsuspend").await.click().await.unwrap();
+    app.el("suspend").await;
+    assert!(!is_suspended(), "GitHub has it active again");
+    let badge_gone = app
+        .driver
+        .query(By::Css("[data-testid=suspended-badge]"))
+        .not_exists()
+        .await
+        .unwrap();
+    assert!(badge_gone);
+
+    // Pending installation requests on the App tab.
+    app.el("tab-overview").await.click().await.unwrap();
+    app.el("load-requests").await.click().await.unwrap();
+    let requests = app.wait_text("requests", |t| !t.is_empty()).await;
+    assert!(requests.contains("pending-labs"), "{requests}");
+    app.shot("03-requests").await;
+    app.quit().await;
+}

@@ -173,6 +173,33 @@ async fn record(ghes: bool) -> Vec<Value> {
         Some(json!({"repositories": ["nope"]})),
     )
     .await;
+    call(
+        "GET",
+        "/app/installation-requests?per_page=2".into(),
+        "/app/installation-requests",
+        &jwt,
+        None,
+    )
+    .await;
+    // Administration of an installation that does not exist: GitHub's 404 body.
+    for method in ["PUT", "DELETE"] {
+        call(
+            method,
+            "/app/installations/1/suspended".into(),
+            "/app/installations/{installation_id}/suspended",
+            &jwt,
+            None,
+        )
+        .await;
+    }
+    call(
+        "DELETE",
+        "/app/installations/1".into(),
+        "/app/installations/{installation_id}",
+        &jwt,
+        None,
+    )
+    .await;
     call("GET", "/app".into(), "/app", "not-a-jwt.x.y", None).await;
     cases
 }

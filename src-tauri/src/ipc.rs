@@ -383,3 +383,40 @@ pub struct OrphanKey {
     /// RFC 3339.
     pub started_at: String,
 }
+
+/// A pending request to install the app on an account.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InstallationRequestRow {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub account: String,
+    pub account_type: String,
+    pub avatar_url: Option<String>,
+    pub requester: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<appwarden_core::github::InstallationRequest> for InstallationRequestRow {
+    fn from(request: appwarden_core::github::InstallationRequest) -> Self {
+        Self {
+            id: request.id,
+            account: request.account.display_name().to_owned(),
+            account_type: request.account.account_type.clone().unwrap_or_default(),
+            avatar_url: request.account.avatar_url.clone(),
+            requester: request.requester.display_name().to_owned(),
+            created_at: request.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// What to do to an installation.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InstallationAction {
+    Suspend,
+    Unsuspend,
+    Uninstall,
+}

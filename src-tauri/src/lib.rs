@@ -73,6 +73,8 @@ pub fn run() {
             commands::installations::cached_installations,
             commands::installations::list_installations,
             commands::installations::installation_repositories,
+            commands::installations::administer_installation,
+            commands::installations::installation_requests,
             commands::tokens::mint_token,
             commands::tokens::revoke_token,
             commands::tokens::copy_token,

@@ -33,6 +33,9 @@ pub enum Command {
     /// Keys left in the OS keyring by an interrupted change (a crash between keyring and config).
     #[command(subcommand)]
     Keyring(KeyringCommand),
+    /// Administer installations: suspend, unsuspend, uninstall; pending installation requests.
+    #[command(subcommand)]
+    Installation(InstallationCommand),
     /// git's credential helper: installation tokens for HTTPS remotes of stored apps' hosts.
     ///
     /// git config --global credential.https://github.com.helper '!appwarden git-credential'
@@ -41,6 +44,35 @@ pub enum Command {
         /// What git asks: get, store or erase.
         operation: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum InstallationCommand {
+    /// Suspend an installation: its tokens stop working until it is unsuspended.
+    Suspend(InstallationTarget),
+    /// Lift an installation's suspension.
+    Unsuspend(InstallationTarget),
+    /// Uninstall the app from the account (cannot be undone from here).
+    Uninstall(InstallationTarget),
+    /// Accounts whose members asked for the app to be installed.
+    Requests {
+        #[command(flatten)]
+        app: AppArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct InstallationTarget {
+    /// The installation: its ID, an account login, or owner/repo.
+    pub installation: String,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// Confirm by giving the account's login (asked for interactively when omitted on a
+    /// terminal). Required for suspend and uninstall.
+    #[arg(long)]
+    pub confirm: Option<String>,
 }
 
 #[derive(Subcommand)]

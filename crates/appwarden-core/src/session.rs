@@ -91,6 +91,32 @@ impl AppSession {
         Ok(listing)
     }
 
+    /// Suspends an installation (its tokens stop working) and forgets its cached tokens.
+    pub async fn suspend(&self, installation_id: u64) -> Result<(), Error> {
+        self.client
+            .suspend_installation(&self.signer, installation_id)
+            .await?;
+        self.tokens.forget_installation(installation_id);
+        Ok(())
+    }
+
+    /// Lifts an installation's suspension.
+    pub async fn unsuspend(&self, installation_id: u64) -> Result<(), Error> {
+        self.client
+            .unsuspend_installation(&self.signer, installation_id)
+            .await?;
+        Ok(())
+    }
+
+    /// Uninstalls the app from the installation's account and forgets its cached tokens.
+    pub async fn uninstall(&self, installation_id: u64) -> Result<(), Error> {
+        self.client
+            .delete_installation(&self.signer, installation_id)
+            .await?;
+        self.tokens.forget_installation(installation_id);
+        Ok(())
+    }
+
     /// Revokes a token and drops it from the cache.
     pub async fn revoke(&self, token: &crate::secret::AccessToken) -> Result<(), Error> {
         self.client.revoke_installation_token(token).await?;

@@ -95,6 +95,14 @@ impl TokenCache {
         Ok((token, TokenSource::Minted))
     }
 
+    /// Drops every cached token of an installation (after it was suspended or uninstalled).
+    pub fn forget_installation(&self, installation_id: u64) {
+        self.slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|key, _| key.installation_id != installation_id);
+    }
+
     /// Drops a token (after it was revoked), wherever it is cached.
     pub fn forget_token(&self, token: &crate::secret::AccessToken) {
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());

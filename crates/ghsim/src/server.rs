@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use rand::Rng;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -45,8 +45,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/app", get(get_app))
         .route("/app/installations", get(list_installations))
-        .route("/app/installations/{id}", get(get_installation))
+        .route(
+            "/app/installations/{id}",
+            get(get_installation).delete(delete_installation),
+        )
         .route("/app/installations/{id}/access_tokens", post(create_token))
+        .route(
+            "/app/installations/{id}/suspended",
+            put(suspend_installation).delete(unsuspend_installation),
+        )
+        .route("/app/installation-requests", get(installation_requests))
         .route("/orgs/{org}/installation", get(org_installation))
         .route("/users/{user}/installation", get(user_installation))
         .route("/repos/{owner}/{repo}/installation", get(repo_installation))
@@ -552,6 +560,121 @@ fn installation_answer(
         None,
     )
 }
+
+/// `PUT`/`DELETE /app/installations/{id}/suspended` and `DELETE /app/installations/{id}`:
+/// 204 No Content, or GitHub's 404.
+fn change_installation(
+    shared: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+    change: impl FnOnce(&mut SimState, u64),
+) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, headers));
+    let Some(id) = id.parse::<u64>().ok().filter(|id| {
+        state
+            .installations
+            .iter()
+            .any(|i| i.id == *id && i.app_id == app_id)
+    }) else {
+        return error(404, "Not Found");
+    };
+    change(&mut state, id);
+    let _ = state.spend(&app_bucket(app_id), 1);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn suspend_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    change_installation(&shared, &headers, &id, |state, id| {
+        let now = state.now();
+        if let Some(inst) = state.installations.iter_mut().find(|i| i.id == id) {
+            inst.suspended_at.get_or_insert(now);
+        }
+    })
+}
+
+async fn unsuspend_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    change_installation(&shared, &headers, &id, |state, id| {
+        if let Some(inst) = state.installations.iter_mut().find(|i| i.id == id) {
+            inst.suspended_at = None;
+        }
+    })
+}
+
+async fn delete_installation(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    change_installation(&shared, &headers, &id, |state, id| {
+        state.installations.retain(|i| i.id != id);
+        state.tokens.retain(|_, token| token.installation_id != id);
+    })
+}
+
+/// `GET /app/installation-requests`: accounts whose members asked for the app to be installed.
+async fn installation_requests(
+    State(shared): Sh,
+    headers: HeaderMap,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let mut state = shared.lock();
+    let app_id = try_response!(require_app(&state, &headers));
+    let (api, web) = bases(&headers, shared.prefix);
+    let (per_page, page) = query.resolve();
+    let render = Render {
+        api: &api,
+        web: &web,
+    };
+    let epoch = state.now();
+    let all: Vec<Value> = (0..INSTALLATION_REQUESTS)
+        .map(|i| {
+            let (login, kind) = INSTALLATION_REQUEST_ACCOUNTS[i as usize];
+            json!({
+                "id": 7_000 + i,
+                "node_id": format!("MDE5OkludGVncmF0aW9uSW5zdGFsbFJlcXVlc3R7{i}"),
+                "account": render.account(6_000_000 + i, login, kind),
+                "requester": render.account(6_100_000 + i, &format!("{login}-member"), "User"),
+                "created_at": (epoch - chrono::Duration::days(3 + i as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            })
+        })
+        .collect();
+    let total = all.len();
+    let body: Vec<Value> = all
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    let link = link_header(
+        &format!("{api}/app/installation-requests"),
+        per_page,
+        page,
+        total,
+    );
+    answer(
+        &mut state,
+        &app_bucket(app_id),
+        &headers,
+        StatusCode::OK,
+        &Value::Array(body),
+        link,
+    )
+}
+
+const INSTALLATION_REQUESTS: u64 = 3;
+const INSTALLATION_REQUEST_ACCOUNTS: [(&str, &str); 3] = [
+    ("pending-labs", "Organization"),
+    ("waiting-works", "Organization"),
+    ("hopeful-dev", "User"),
+];
 
 async fn get_installation(
     State(shared): Sh,

@@ -1,7 +1,8 @@
 //! Installations: the streamed listing and one installation's repositories.
 
 use crate::ipc::{
-    CachedInstallations, InstallationRow, IpcResult, ListEvent, ListOutcome, RepositoryRow,
+    CachedInstallations, InstallationAction, InstallationRequestRow, InstallationRow, IpcError,
+    IpcResult, ListEvent, ListOutcome, RepositoryRow,
 };
 use crate::state::DesktopState;
 use appwarden_core::Error;
@@ -86,4 +87,63 @@ pub async fn installation_repositories(
         .await
         .map_err(Error::from)?;
     Ok(repos.into_iter().map(RepositoryRow::from).collect())
+}
+
+/// Suspends, unsuspends or uninstalls an installation. Suspending and uninstalling go ahead
+/// only with `confirm_login` equal to the account's login (checked here, against GitHub's
+/// answer, not only in the window). Returns the installation as it is now (`None` once
+/// uninstalled).
+#[tauri::command]
+pub async fn administer_installation(
+    state: State<'_, DesktopState>,
+    name: String,
+    installation_id: u64,
+    action: InstallationAction,
+    confirm_login: Option<String>,
+) -> IpcResult<Option<InstallationRow>> {
+    let session = state.session(&name).await?;
+    let installation = session
+        .client
+        .installation(&session.signer, installation_id)
+        .await
+        .map_err(Error::from)?;
+    let login = installation.account_login().to_owned();
+    let destructive = !matches!(action, InstallationAction::Unsuspend);
+    if destructive && confirm_login.as_deref().map(str::trim) != Some(login.as_str()) {
+        return Err(IpcError::invalid(format!(
+            "Type {login} exactly to confirm; nothing was changed."
+        )));
+    }
+    match action {
+        InstallationAction::Suspend => session.suspend(installation_id).await?,
+        InstallationAction::Unsuspend => session.unsuspend(installation_id).await?,
+        InstallationAction::Uninstall => {
+            session.uninstall(installation_id).await?;
+            return Ok(None);
+        }
+    }
+    let now = session
+        .client
+        .installation(&session.signer, installation_id)
+        .await
+        .map_err(Error::from)?;
+    Ok(Some(InstallationRow::from(now)))
+}
+
+/// Pending requests to install the app.
+#[tauri::command]
+pub async fn installation_requests(
+    state: State<'_, DesktopState>,
+    name: String,
+) -> IpcResult<Vec<InstallationRequestRow>> {
+    let session = state.session(&name).await?;
+    let requests = session
+        .client
+        .installation_requests(&session.signer)
+        .await
+        .map_err(Error::from)?;
+    Ok(requests
+        .into_iter()
+        .map(InstallationRequestRow::from)
+        .collect())
 }

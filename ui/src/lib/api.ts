@@ -9,6 +9,9 @@ import type { CheckResult } from "./bindings/CheckResult";
 import type { Environment } from "./bindings/Environment";
 import type { FingerprintReport } from "./bindings/FingerprintReport";
 import type { HostSummary } from "./bindings/HostSummary";
+import type { InstallationAction } from "./bindings/InstallationAction";
+import type { InstallationRequestRow } from "./bindings/InstallationRequestRow";
+import type { InstallationRow } from "./bindings/InstallationRow";
 import type { IpcError } from "./bindings/IpcError";
 import type { KeySource } from "./bindings/KeySource";
 import type { KeyVerdict } from "./bindings/KeyVerdict";
@@ -64,6 +67,9 @@ export const api = {
   cachedInstallations: (name: string) => call<CachedInstallations | null>("cached_installations", { name }),
   installationRepositories: (name: string, installationId: number) =>
     call<RepositoryRow[]>("installation_repositories", { name, installationId }),
+  administerInstallation: (name: string, installationId: number, action: InstallationAction, confirmLogin: string | null) =>
+    call<InstallationRow | null>("administer_installation", { name, installationId, action, confirmLogin }),
+  installationRequests: (name: string) => call<InstallationRequestRow[]>("installation_requests", { name }),
   mintToken: (name: string, installationId: number, scope: TokenScope | null) =>
     call<MintedToken>("mint_token", { name, installationId, scope }),
   revokeToken: (handle: number) => call<void>("revoke_token", { handle }),

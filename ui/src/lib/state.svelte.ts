@@ -104,6 +104,16 @@ class AppState {
     if (current) this.listings = { ...this.listings, [name]: { ...current, ...change } };
   }
 
+  /** Puts an installation as it is now into the app's list, or takes it out (`null`). */
+  updateInstallation(name: string, id: number, row: InstallationRow | null) {
+    const current = this.listings[name];
+    if (!current) return;
+    const rows = row
+      ? current.rows.map((r) => (r.id === id ? shareRepeated(row) : r))
+      : current.rows.filter((r) => r.id !== id);
+    this.updateListing(name, { rows });
+  }
+
   /**
    * Lists installations. With nothing shown yet, the list cached from last time (if any) is
    * shown at once; a listing already shown stays while the refresh runs behind it and is

@@ -110,6 +110,72 @@ impl GitHubClient {
         }
     }
 
+    /// `PUT /app/installations/{id}/suspended`: the installation's tokens stop working until
+    /// it is unsuspended.
+    pub async fn suspend_installation(
+        &self,
+        signer: &JwtSigner,
+        installation_id: u64,
+    ) -> Result<(), GitHubError> {
+        let path = format!("/app/installations/{installation_id}/suspended");
+        self.send(Method::PUT, &path, Auth::App(signer), None)
+            .await
+            .map(drop)
+    }
+
+    /// `DELETE /app/installations/{id}/suspended`.
+    pub async fn unsuspend_installation(
+        &self,
+        signer: &JwtSigner,
+        installation_id: u64,
+    ) -> Result<(), GitHubError> {
+        let path = format!("/app/installations/{installation_id}/suspended");
+        self.send(Method::DELETE, &path, Auth::App(signer), None)
+            .await
+            .map(drop)
+    }
+
+    /// `DELETE /app/installations/{id}`: uninstalls the app from the account.
+    pub async fn delete_installation(
+        &self,
+        signer: &JwtSigner,
+        installation_id: u64,
+    ) -> Result<(), GitHubError> {
+        let path = format!("/app/installations/{installation_id}");
+        self.send(Method::DELETE, &path, Auth::App(signer), None)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /app/installation-requests`: pending requests to install the app, every page.
+    pub async fn installation_requests(
+        &self,
+        signer: &JwtSigner,
+    ) -> Result<Vec<InstallationRequest>, GitHubError> {
+        let mut all = Vec::new();
+        let mut page = 1;
+        loop {
+            let answer = self
+                .send(
+                    Method::GET,
+                    &format!("/app/installation-requests?per_page=100&page={page}"),
+                    Auth::App(signer),
+                    None,
+                )
+                .await?;
+            let batch: Vec<InstallationRequest> = answer.json()?;
+            let next = answer
+                .header("link")
+                .map(link::parse)
+                .and_then(|links| links.get("next").and_then(|url| link::page_number(url)));
+            all.extend(batch);
+            match next {
+                Some(n) if n > page => page = n,
+                _ => return Ok(all),
+            }
+        }
+    }
+
     /// `POST /app/installations/{id}/access_tokens`.
     pub async fn create_installation_token(
         &self,

@@ -110,6 +110,15 @@ impl Installation {
     }
 }
 
+/// `GET /app/installation-requests`: a request to install the app on an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstallationRequest {
+    pub id: u64,
+    pub account: Account,
+    pub requester: Account,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A repository, as installation tokens and `GET /installation/repositories` list them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repository {
