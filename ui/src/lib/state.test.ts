@@ -136,4 +136,18 @@ describe("the installations store", () => {
     await app.loadInstallations("same");
     expect(app.listings["same"]).toMatchObject({ unchanged: true, stale: false });
   });
+
+  it("updates an administered installation in place, or drops an uninstalled one", async () => {
+    mockIPC((command, args) => {
+      if (command === "cached_installations") return null;
+      (args as { onEvent: Channel<ListEvent> }).onEvent.onmessage(page(1, 1, [1, 2, 3]));
+      return outcome(3);
+    });
+    await app.loadInstallations("admin");
+    const suspended = { ...row(2), suspended_at: "2026-11-22T08:00:00Z" };
+    app.updateInstallation("admin", 2, suspended);
+    expect(app.listings["admin"]!.rows.map((r) => r.suspended_at)).toEqual([null, "2026-11-22T08:00:00Z", null]);
+    app.updateInstallation("admin", 3, null);
+    expect(app.listings["admin"]!.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
 });
