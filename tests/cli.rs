@@ -585,3 +585,62 @@ async fn installations_are_suspended_unsuspended_and_uninstalled_only_when_confi
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("404"), "{}", stderr(&out));
 }
+
+#[test]
+fn webhook_signatures_are_checked_against_the_secret() {
+    let env = CliEnv::new();
+    let payload = env.home.path().join("payload.json");
+    std::fs::write(&payload, br#"{"action":"created","installation":{"id":1}}"#).unwrap();
+    let secret_file = env.home.path().join("secret");
+    std::fs::write(&secret_file, "s3cr3t-webhook\n").unwrap();
+    // The signature as an independent tool computes it.
+    let openssl = Command::new("openssl")
+        .args(["dgst", "-sha256", "-hmac", "s3cr3t-webhook", "-r"])
+        .arg(&payload)
+        .output()
+        .unwrap();
+    let hex = String::from_utf8_lossy(&openssl.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let signature = format!("sha256={hex}");
+    let payload = payload.to_string_lossy().into_owned();
+    let secret_file = secret_file.to_string_lossy().into_owned();
+    let check = |signature: &str, extra_env: Option<&str>, file: Option<&str>| {
+        let mut args = vec![
+            "hook",
+            "verify-signature",
+            "--signature",
+            signature,
+            "--payload",
+            &payload,
+        ];
+        if let Some(file) = file {
+            args.extend_from_slice(&["--secret-file", file]);
+        }
+        let mut command = env.command(&args);
+        if let Some(secret) = extra_env {
+            command.env("APPWARDEN_WEBHOOK_SECRET", secret);
+        }
+        command.output().unwrap()
+    };
+    let out = check(&signature, None, Some(&secret_file));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("valid"));
+    let out = check(&signature, Some("s3cr3t-webhook"), None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = check(&signature, Some("another secret"), None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("invalid"));
+    let out = check("sha256=12", Some("s3cr3t-webhook"), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("64 hex digits"), "{}", stderr(&out));
+    let out = check(&signature, None, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("APPWARDEN_WEBHOOK_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+}

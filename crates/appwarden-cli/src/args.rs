@@ -33,6 +33,9 @@ pub enum Command {
     /// Keys left in the OS keyring by an interrupted change (a crash between keyring and config).
     #[command(subcommand)]
     Keyring(KeyringCommand),
+    /// The app's webhook: check a delivery's signature.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Administer installations: suspend, unsuspend, uninstall; pending installation requests.
     #[command(subcommand)]
     Installation(InstallationCommand),
@@ -43,6 +46,24 @@ pub enum Command {
     GitCredential {
         /// What git asks: get, store or erase.
         operation: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum HookCommand {
+    /// Check a delivery's X-Hub-Signature-256 against its payload and the webhook secret.
+    /// The secret comes from $APPWARDEN_WEBHOOK_SECRET or --secret-file, never the command
+    /// line (where other users could see it). Exit 0 valid, 1 invalid, 2 error.
+    VerifySignature {
+        /// The header's value: sha256=<64 hex digits>.
+        #[arg(long)]
+        signature: String,
+        /// The payload exactly as delivered (a file, or - for standard input).
+        #[arg(long, default_value = "-")]
+        payload: String,
+        /// A file holding the webhook secret.
+        #[arg(long)]
+        secret_file: Option<String>,
     },
 }
 

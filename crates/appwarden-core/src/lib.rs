@@ -8,6 +8,7 @@
 //! - [`listing_cache`]: the last list of installations, for instant display and free refreshes.
 //! - [`store`]: apps in a config file, private keys in the OS keyring.
 //! - [`git_credential`]: git's credential-helper protocol.
+//! - [`webhook`]: checking webhook signatures (HMAC-SHA256).
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
 //!
@@ -27,6 +28,7 @@ pub mod secret;
 pub mod session;
 pub mod store;
 pub mod token_cache;
+pub mod webhook;
 
 pub use api_url::ApiUrl;
 pub use error::{Error, ErrorCode};
