@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes what reads untrusted input (key files, pasted fingerprints) with cargo-fuzz
-# (libFuzzer), starting from the committed seed corpus in fuzz/corpus/. Installs the nightly
+# (libFuzzer), starting from committed seeds: the test key fixtures (tests/fixtures/keys) for
+# key parsing, fuzz/corpus/fingerprints for pasted text. Installs the nightly
 # toolchain and cargo-fuzz when missing. Each target runs for SECONDS (default 600).
 #   bash scripts/fuzz.sh            # both targets, 10 minutes each, one after the other
 #   bash scripts/fuzz.sh 60 key_parsing
@@ -17,9 +18,11 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 cd fuzz
 for target in "${targets[@]}"; do
   echo "== fuzzing $target for ${seconds}s"
-  # New inputs go to a scratch directory; the committed corpus is only read.
+  # New inputs go to a scratch directory; the committed seeds are only read.
   scratch="../target/fuzz-corpus/$target"
   mkdir -p "$scratch"
-  cargo +nightly fuzz run "$target" "$scratch" "corpus/$target" -- \
+  seeds="corpus/$target"
+  [[ "$target" == key_parsing ]] && seeds="../tests/fixtures/keys"
+  cargo +nightly fuzz run "$target" "$scratch" "$seeds" -- \
     -max_total_time="$seconds" -print_final_stats=1 2>&1 | tail -n 25
 done

@@ -2,7 +2,7 @@
 //! with gnome-keyring on a private D-Bus bus and ghsim on 127.0.0.1. Each step is
 //! screenshotted into target/e2e-screenshots/.
 
-use appwarden_system_tests::desktop::Desktop;
+use appwarden_system_tests::desktop::{Desktop, store_app_with_cli};
 use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
 use appwarden_system_tests::{fixture, fixture_text, start_sim};
 use ghsim::{FaultKind, FaultRule, SimConfig};
@@ -210,33 +210,6 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
     app.quit().await;
 }
 
-/// Stores an app with the CLI into the config the desktop will read.
-fn store_app_with_cli(keyring: &KeyringSession, home: &std::path::Path, api: &str) {
-    let out = Command::new(appwarden_system_tests::appwarden_bin())
-        .args([
-            "app",
-            "add",
-            "--name",
-            "Ops bot",
-            "--app-id",
-            "1",
-            "--api-url",
-            api,
-            "--key",
-        ])
-        .arg(fixture("rsa2048-pkcs1.pem"))
-        .env("HOME", home)
-        .env("APPWARDEN_CONFIG_DIR", home.join("config"))
-        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 async fn active_testid(app: &Desktop) -> Option<String> {
     let value = app
         .driver
@@ -259,7 +232,7 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     })
     .await;
     let api = sim.api_url();
-    store_app_with_cli(&keyring, home.path(), &api);
+    store_app_with_cli(&keyring, home.path(), "Ops bot", &api);
     // A key add killed between the keyring write and the config write leaves an orphan.
     let mut interrupted = Command::new(appwarden_system_tests::appwarden_bin());
     interrupted
@@ -619,7 +592,7 @@ async fn faults_reach_the_window_as_what_to_do_never_as_a_partial_list() {
     })
     .await;
     let api = sim.api_url();
-    store_app_with_cli(&keyring, home.path(), &api);
+    store_app_with_cli(&keyring, home.path(), "Ops bot", &api);
     // Page 2 keeps failing (502 after every retry), then recovers.
     sim.inject(FaultRule::new("page=2", FaultKind::Status(502)).always());
     let app = Desktop::start("faults", &keyring, home.path(), &[]).await;
@@ -685,7 +658,7 @@ async fn an_installation_is_suspended_then_unsuspended_from_the_window() {
         ..Default::default()
     })
     .await;
-    store_app_with_cli(&keyring, home.path(), &sim.api_url());
+    store_app_with_cli(&keyring, home.path(), "Ops bot", &sim.api_url());
     let target = sim
         .installations()
         .into_iter()

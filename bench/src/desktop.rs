@@ -4,11 +4,9 @@
 //! the PSS of the app and its WebKit processes.
 
 use crate::procfs;
-use appwarden_system_tests::desktop::Desktop;
+use appwarden_system_tests::desktop::{Desktop, store_app_with_cli};
 use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
-use appwarden_system_tests::{fixture, workspace_bin};
-use std::path::Path;
-use std::process::Command;
+use appwarden_system_tests::workspace_bin;
 use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
@@ -61,7 +59,7 @@ pub struct Launch {
 /// Launches the app on an empty profile; measures process start → first paint and PSS at
 /// rest two seconds later.
 pub async fn launch_idle(keyring: &KeyringSession) -> Launch {
-    let home = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().expect("a temporary directory for the app's HOME");
     let app = Desktop::start("bench-launch", keyring, home.path(), DEFAULTS).await;
     let pid = app_pid();
     let started = procfs::start_time_ms(pid).expect("the app's start time");
@@ -88,28 +86,11 @@ pub struct Loaded {
     pub search_ms: Vec<f64>,
 }
 
-fn store_app(keyring: &KeyringSession, home: &Path, api: &str) {
-    let out = Command::new(workspace_bin("appwarden"))
-        .args(["app", "add", "--name", "Bench app", "--app-id", "1"])
-        .args(["--api-url", api, "--key"])
-        .arg(fixture("rsa2048-pkcs1.pem"))
-        .env("HOME", home)
-        .env("APPWARDEN_CONFIG_DIR", home.join("config"))
-        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Launches the app with an app whose installations (`expected` of them, not cached) load
 /// at start; measures the first rows, memory once loaded, and search keystrokes.
 pub async fn loaded(keyring: &KeyringSession, api: &str, expected: usize) -> Loaded {
-    let home = tempfile::tempdir().unwrap();
-    store_app(keyring, home.path(), api);
+    let home = tempfile::tempdir().expect("a temporary directory for the app's HOME");
+    store_app_with_cli(keyring, home.path(), "Bench app", api);
     let app = Desktop::start("bench-loaded", keyring, home.path(), DEFAULTS).await;
     let pid = app_pid();
     let (_, listing_to_first_rows_ms) = wait_entry(

@@ -24,6 +24,34 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Stores an app (app ID 1, the 2048-bit fixture key) with the `appwarden` CLI into the
+/// config under `home` and the keyring of `keyring`, as the desktop app will read them.
+pub fn store_app_with_cli(keyring: &KeyringSession, home: &Path, name: &str, api: &str) {
+    let out = Command::new(crate::workspace_bin("appwarden"))
+        .args([
+            "app",
+            "add",
+            "--name",
+            name,
+            "--app-id",
+            "1",
+            "--api-url",
+            api,
+            "--key",
+        ])
+        .arg(crate::fixture("rsa2048-pkcs1.pem"))
+        .env("HOME", home)
+        .env("APPWARDEN_CONFIG_DIR", home.join("config"))
+        .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+        .output()
+        .expect("the appwarden binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 impl Desktop {
     /// Starts the app. `name` names the screenshot folder (target/e2e-screenshots/NAME).
     pub async fn start(

@@ -54,13 +54,7 @@ pub struct SnapshotPage {
 impl ListingSnapshot {
     /// Every installation once, in page order.
     pub fn installations(&self) -> Vec<Installation> {
-        let mut seen = HashSet::new();
-        self.pages
-            .iter()
-            .flat_map(|page| page.installations.iter())
-            .filter(|installation| seen.insert(installation.id))
-            .cloned()
-            .collect()
+        self.distinct().cloned().collect()
     }
 
     /// Every installation once, in page order, without copying.
@@ -75,12 +69,16 @@ impl ListingSnapshot {
 
     /// How many distinct installations there are.
     pub fn count(&self) -> usize {
+        self.distinct().count()
+    }
+
+    /// The installations, each ID once (a page boundary may shift while listing).
+    fn distinct(&self) -> impl Iterator<Item = &Installation> {
         let mut seen = HashSet::new();
         self.pages
             .iter()
             .flat_map(|page| page.installations.iter())
-            .filter(|installation| seen.insert(installation.id))
-            .count()
+            .filter(move |installation| seen.insert(installation.id))
     }
 
     fn page(&self, number: u32) -> Option<&SnapshotPage> {
@@ -334,8 +332,9 @@ impl GitHubClient {
         let answer = self
             .get_if_none_match(&path, Auth::App(signer), etag)
             .await?;
-        let linked = answer.header("link").is_some();
-        let links = answer.header("link").map(link::parse).unwrap_or_default();
+        let link_header = answer.header("link");
+        let linked = link_header.is_some();
+        let links = link_header.map(link::parse).unwrap_or_default();
         let last = links.get("last").and_then(|url| link::page_number(url));
         let next = links.get("next").and_then(|url| link::page_number(url));
         if answer.status == reqwest::StatusCode::NOT_MODIFIED
