@@ -723,3 +723,162 @@ async fn an_installation_is_suspended_then_unsuspended_from_the_window() {
     app.shot("03-requests").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_webhook_deliveries_are_redelivered_from_the_window() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 12,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), "Hooks bot", &sim.api_url());
+    let app = Desktop::start("webhooks", &keyring, home.path(), &[]).await;
+    app.el("tab-webhook").await.click().await.unwrap();
+
+    // The configuration, with the secret only as "set".
+    let url = app.wait_text("webhook-url", |t| !t.is_empty()).await;
+    assert_eq!(url, "https://hooks.example.com/github");
+    let secret_state = app
+        .wait_text("webhook-secret-state", |t| !t.is_empty())
+        .await;
+    assert!(secret_state.starts_with("Set"), "{secret_state}");
+    let page = app.driver.source().await.unwrap();
+    assert!(!page.contains(ghsim::hooks::DEFAULT_SECRET));
+    app.shot("00-webhook-tab").await;
+
+    // Failed deliveries of the last 3 days; one opened with its request and response.
+    app.choose("window-filter", "3d").await;
+    app.el("failed-only").await.click().await.unwrap();
+    app.wait_text("deliveries-summary", |t| t.starts_with("10 deliveries"))
+        .await;
+    let rows = app
+        .driver
+        .find_all(By::Css("[data-testid=delivery-row]"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 10);
+    rows[0]
+        .find(By::Css("td"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.el("delivery-details").await;
+    let headers = app
+        .wait_text("request-headers", |t| t.contains("X-GitHub-Delivery"))
+        .await;
+    assert!(headers.contains("X-Hub-Signature-256"), "{headers}");
+    let payload = app
+        .wait_text("request-payload", |t| t.contains("sender"))
+        .await;
+    assert!(payload.contains("\"installation\""), "{payload}");
+    app.shot("01-failed-delivery-details").await;
+
+    // Redeliver every failure of the window: 5 events were already redelivered successfully.
+    app.el("redeliver-failed").await.click().await.unwrap();
+    app.el("redeliver-dialog").await;
+    let plan = app
+        .wait_text("redeliver-plan", |t| t.contains("to redeliver"))
+        .await;
+    assert!(plan.contains("10 failed deliveries"), "{plan}");
+    assert!(
+        plan.contains("5 events were since delivered successfully"),
+        "{plan}"
+    );
+    assert!(plan.contains("5 to redeliver"), "{plan}");
+    app.shot("02-redelivery-plan").await;
+    let before = sim.deliveries().len();
+    app.el("confirm-redeliver").await.click().await.unwrap();
+    app.el("redeliver-progress").await;
+    app.shot("03-redelivering").await;
+    let outcome = app
+        .wait_text("redeliver-outcome", |t| t.contains("redelivered"))
+        .await;
+    assert!(outcome.starts_with("5 redelivered."), "{outcome}");
+    app.shot("04-redelivered").await;
+    let after = sim.deliveries();
+    assert_eq!(after.len(), before + 5);
+    let redelivered = &after[before..];
+    assert!(redelivered.iter().all(|d| d.redelivery && d.succeeded()));
+    let failed_events: std::collections::HashSet<&str> = after
+        .iter()
+        .filter(|d| !d.succeeded())
+        .map(|d| d.guid.as_str())
+        .collect();
+    let recovered: std::collections::HashSet<&str> = after
+        .iter()
+        .filter(|d| d.succeeded())
+        .map(|d| d.guid.as_str())
+        .collect();
+    assert!(
+        failed_events.is_subset(&recovered),
+        "every failed event now delivered"
+    );
+    app.el("close-redeliver").await.click().await.unwrap();
+
+    // A second run finds nothing left to do.
+    app.el("redeliver-failed").await.click().await.unwrap();
+    let plan = app
+        .wait_text("redeliver-plan", |t| t.contains("to redeliver"))
+        .await;
+    assert!(plan.contains("0 to redeliver"), "{plan}");
+    app.driver
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+
+    // The configuration is edited: a new URL and a generated secret; the secret never comes back.
+    app.el("edit-webhook").await.click().await.unwrap();
+    let input = app.el("webhook-url-input").await;
+    input.clear().await.unwrap();
+    input
+        .send_keys("https://receiver.example.org/hooks")
+        .await
+        .unwrap();
+    app.el("secret-replace").await.click().await.unwrap();
+    app.el("generate-secret").await.click().await.unwrap();
+    let generated = app
+        .el("webhook-secret-input")
+        .await
+        .value()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(generated.len(), 64);
+    app.shot("05-edit-configuration").await;
+    app.el("save-webhook").await.click().await.unwrap();
+    app.wait_text("webhook-url", |t| t == "https://receiver.example.org/hooks")
+        .await;
+    assert_eq!(sim.webhook_secret().as_deref(), Some(generated.as_str()));
+    assert_eq!(
+        sim.webhook_config().url,
+        "https://receiver.example.org/hooks"
+    );
+    assert!(!app.driver.source().await.unwrap().contains(&generated));
+
+    // The signature checker: a body signed with the new secret is valid, a changed one not.
+    app.el("open-signature-checker")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let body = r#"{"action":"opened","number":1}"#;
+    let signature = ghsim::hooks::signature(&generated, body.as_bytes());
+    app.paste("sig-payload", body).await;
+    app.paste("sig-secret", &generated).await;
+    app.paste("sig-signature", &signature).await;
+    app.el("sig-check").await.click().await.unwrap();
+    let verdict = app.wait_text("sig-verdict", |t| !t.is_empty()).await;
+    assert!(verdict.starts_with("✓ Valid"), "{verdict}");
+    app.paste("sig-payload", &body.replace("1", "2")).await;
+    app.el("sig-check").await.click().await.unwrap();
+    let verdict = app.wait_text("sig-verdict", |t| !t.is_empty()).await;
+    assert!(verdict.starts_with("✕ Invalid"), "{verdict}");
+    app.shot("06-signature-checker").await;
+    app.quit().await;
+}

@@ -200,6 +200,72 @@ async fn record(ghes: bool) -> Vec<Value> {
         None,
     )
     .await;
+    // The app's webhook: configuration, deliveries (both filters), one delivery, redelivery.
+    call(
+        "GET",
+        "/app/hook/config".into(),
+        "/app/hook/config",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "PATCH",
+        "/app/hook/config".into(),
+        "/app/hook/config",
+        &jwt,
+        Some(json!({"url": "https://hooks.example.net/in", "content_type": "form", "insecure_ssl": "0", "secret": "new"})),
+    )
+    .await;
+    call(
+        "PATCH",
+        "/app/hook/config".into(),
+        "/app/hook/config",
+        &jwt,
+        Some(json!({"url": "not a url"})),
+    )
+    .await;
+    let deliveries = call(
+        "GET",
+        "/app/hook/deliveries?per_page=5".into(),
+        "/app/hook/deliveries",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "GET",
+        "/app/hook/deliveries?per_page=100&status=failure".into(),
+        "/app/hook/deliveries",
+        &jwt,
+        None,
+    )
+    .await;
+    let delivery = deliveries[0]["id"].as_u64().unwrap();
+    call(
+        "GET",
+        format!("/app/hook/deliveries/{delivery}"),
+        "/app/hook/deliveries/{delivery_id}",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "POST",
+        format!("/app/hook/deliveries/{delivery}/attempts"),
+        "/app/hook/deliveries/{delivery_id}/attempts",
+        &jwt,
+        None,
+    )
+    .await;
+    call(
+        "GET",
+        "/app/hook/deliveries/1".into(),
+        "/app/hook/deliveries/{delivery_id}",
+        &jwt,
+        None,
+    )
+    .await;
     call("GET", "/app".into(), "/app", "not-a-jwt.x.y", None).await;
     cases
 }

@@ -179,6 +179,18 @@ impl Desktop {
             .unwrap();
     }
 
+    /// Chooses an option of a `<select>` as a user does: the value, then one change event.
+    pub async fn choose(&self, testid: &str, value: &str) {
+        let element = self.el(testid).await;
+        self.driver
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![element.to_json().unwrap(), serde_json::Value::String(value.to_owned())],
+            )
+            .await
+            .unwrap();
+    }
+
     pub async fn quit(mut self) {
         let driver = self.driver.clone();
         let _ = driver.quit().await;

@@ -33,7 +33,7 @@ pub enum Command {
     /// Keys left in the OS keyring by an interrupted change (a crash between keyring and config).
     #[command(subcommand)]
     Keyring(KeyringCommand),
-    /// The app's webhook: check a delivery's signature.
+    /// The app's webhook: configuration, deliveries, redelivery, signature checks.
     #[command(subcommand)]
     Hook(HookCommand),
     /// Administer installations: suspend, unsuspend, uninstall; pending installation requests.
@@ -51,6 +51,24 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum HookCommand {
+    /// Show the app's webhook configuration, or change it with the options below. The
+    /// secret is never shown (GitHub does not give it back); a new one is read from a file
+    /// or standard input, never the command line.
+    Config(HookConfigArgs),
+    /// List the webhook's deliveries, newest first (GitHub keeps about three days).
+    Deliveries(DeliveriesArgs),
+    /// One delivery: its request (headers, payload) and the receiver's response.
+    Delivery {
+        /// The delivery's ID (from `hook deliveries`).
+        id: String,
+        #[command(flatten)]
+        app: AppArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Redeliver one delivery, or with --failed every failed delivery in a time window
+    /// (each event once, skipping those since delivered successfully).
+    Redeliver(RedeliverArgs),
     /// Check a delivery's X-Hub-Signature-256 against its payload and the webhook secret.
     /// The secret comes from $APPWARDEN_WEBHOOK_SECRET or --secret-file, never the command
     /// line (where other users could see it). Exit 0 valid, 1 invalid, 2 error.
@@ -65,6 +83,76 @@ pub enum HookCommand {
         #[arg(long)]
         secret_file: Option<String>,
     },
+}
+
+#[derive(Args)]
+pub struct HookConfigArgs {
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// The URL GitHub delivers to.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// How payloads are sent.
+    #[arg(long, value_parser = ["json", "form"])]
+    pub content_type: Option<String>,
+    /// Whether GitHub checks the receiver's TLS certificate (keep it on).
+    #[arg(long, value_parser = ["on", "off"])]
+    pub ssl_verification: Option<String>,
+    /// Set or replace the secret with the contents of this file (- for standard input).
+    #[arg(long, conflicts_with = "remove_secret")]
+    pub secret_file: Option<String>,
+    /// Remove the secret (deliveries are then unsigned).
+    #[arg(long)]
+    pub remove_secret: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct DeliveriesArgs {
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// Only failed deliveries (the receiver answered 4xx or 5xx).
+    #[arg(long)]
+    pub failed: bool,
+    /// Only this event (`push`), or one action of it (`pull_request.opened`).
+    #[arg(long)]
+    pub event: Option<String>,
+    /// From this time: 90m, 24h, 3d ago, or a date/time (2026-11-20, 2026-11-20T08:00:00Z).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Until this time (same forms).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// At most this many (0: all).
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct RedeliverArgs {
+    /// The delivery's ID (or use --failed).
+    #[arg(required_unless_present = "failed", conflicts_with = "failed")]
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// Every failed delivery in the window.
+    #[arg(long)]
+    pub failed: bool,
+    /// The window's start: 90m, 24h, 3d ago, or a date/time.
+    #[arg(long, default_value = "24h", requires = "failed")]
+    pub since: String,
+    /// The window's end (default: now).
+    #[arg(long, requires = "failed")]
+    pub until: Option<String>,
+    /// Show what would be redelivered, and do nothing.
+    #[arg(long, requires = "failed")]
+    pub dry_run: bool,
+    /// Milliseconds between two redeliveries (GitHub asks for a second between writes).
+    #[arg(long, default_value_t = 1000)]
+    pub pause_ms: u64,
 }
 
 #[derive(Subcommand)]

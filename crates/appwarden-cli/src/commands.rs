@@ -4,7 +4,7 @@ use crate::args::{
     AppArgs, AppCommand, AppKeyCommand, Command, InstallationsArgs, KeyCommand, TokenAction,
     TokenArgs,
 };
-use crate::args::{HookCommand, HostCommand, InstallationCommand, KeyringCommand};
+use crate::args::{HostCommand, InstallationCommand, KeyringCommand};
 use crate::{input, output};
 use appwarden_core::git_credential::{self, CredentialRequest};
 use appwarden_core::github::{ClientOptions, GitHubClient, Installation, TokenRequest};
@@ -49,50 +49,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::Keyring(command) => keyring_command(command),
         Command::GitCredential { operation } => git_credential(&operation),
         Command::Installation(command) => installation_command(command),
-        Command::Hook(command) => hook_command(command),
-    }
-}
-
-fn hook_command(command: HookCommand) -> Result<i32, Error> {
-    let HookCommand::VerifySignature {
-        signature,
-        payload,
-        secret_file,
-    } = command;
-    if payload == "-" && secret_file.as_deref() == Some("-") {
-        return Err(Error::InvalidInput(
-            "The payload and the secret cannot both come from standard input.".to_owned(),
-        ));
-    }
-    let secret = match secret_file {
-        Some(file) => {
-            let mut bytes = input::read_key_source(&file)?;
-            // A secret file usually ends with a newline that is not part of the secret.
-            while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                bytes.pop();
-            }
-            bytes
-        }
-        None => match std::env::var("APPWARDEN_WEBHOOK_SECRET") {
-            Ok(secret) if !secret.is_empty() => zeroize::Zeroizing::new(secret.into_bytes()),
-            _ => {
-                return Err(Error::InvalidInput(
-                    "Give the webhook secret in $APPWARDEN_WEBHOOK_SECRET or with --secret-file FILE.".to_owned(),
-                ));
-            }
-        },
-    };
-    let body = input::read_key_source(&payload)?;
-    match appwarden_core::webhook::verify(&body, &secret, &signature) {
-        Ok(true) => {
-            println!("valid: the payload was signed with this secret");
-            Ok(0)
-        }
-        Ok(false) => {
-            println!("invalid: not signed with this secret, or the payload was changed");
-            Ok(1)
-        }
-        Err(err) => Err(Error::InvalidInput(err.to_string())),
+        Command::Hook(command) => crate::hooks::run(command),
     }
 }
 
@@ -376,7 +333,7 @@ fn warn_about(public: &appwarden_core::PublicKey) {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -603,7 +560,7 @@ fn stored_session(
 }
 
 /// The session for a command that talks to GitHub: a stored app or ad hoc arguments.
-fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSession, Error> {
+pub(crate) fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSession, Error> {
     if let Some(app_id) = &args.app_id {
         let app_id = input::app_id(app_id)?;
         let key_source = args.key.as_deref().unwrap_or("-");

@@ -74,3 +74,71 @@ pub fn token_request(repos: &[String], permissions: &[String]) -> Result<TokenRe
     request.permissions = map;
     Ok(request)
 }
+
+/// A moment given as time ago (`90m`, `24h`, `3d`, `2w`) or as a date or date and time
+/// (`2026-11-20`, `2026-11-20T08:00:00Z`, UTC unless an offset is given).
+pub fn moment(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    let value = value.trim();
+    let unit = value.chars().last().unwrap_or(' ');
+    if let Ok(amount) = value[..value.len() - unit.len_utf8().min(value.len())].parse::<i64>() {
+        let ago = match unit {
+            'm' => Some(chrono::Duration::minutes(amount)),
+            'h' => Some(chrono::Duration::hours(amount)),
+            'd' => Some(chrono::Duration::days(amount)),
+            'w' => Some(chrono::Duration::weeks(amount)),
+            _ => None,
+        };
+        if let Some(ago) = ago.filter(|_| amount >= 0) {
+            return Ok(now - ago);
+        }
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    if let Ok(at) = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M"))
+    {
+        return Ok(at.and_utc());
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    Err(Error::InvalidInput(format!(
+        "\"{value}\" is not a time: write how long ago (90m, 24h, 3d) or a date (2026-11-20) or date and time (2026-11-20T08:00:00Z)."
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn moments_ago_and_dates() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+            .unwrap();
+        assert_eq!(
+            moment("90m", now).unwrap(),
+            now - chrono::Duration::minutes(90)
+        );
+        assert_eq!(moment("3d", now).unwrap(), now - chrono::Duration::days(3));
+        assert_eq!(
+            moment("2026-11-20", now).unwrap(),
+            chrono::Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            moment("2026-11-20T08:30:00+01:00", now).unwrap(),
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, 20, 7, 30, 0)
+                .unwrap()
+        );
+        for bad in ["", "yesterday", "-3d", "3x", "é"] {
+            assert!(moment(bad, now).is_err(), "{bad}");
+        }
+    }
+}

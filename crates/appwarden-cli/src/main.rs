@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+mod hooks;
 mod input;
 mod output;
 

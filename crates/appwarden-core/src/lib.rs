@@ -8,7 +8,8 @@
 //! - [`listing_cache`]: the last list of installations, for instant display and free refreshes.
 //! - [`store`]: apps in a config file, private keys in the OS keyring.
 //! - [`git_credential`]: git's credential-helper protocol.
-//! - [`webhook`]: checking webhook signatures (HMAC-SHA256).
+//! - [`webhook`]: checking webhook signatures (HMAC-SHA256); [`github::hooks`] and
+//!   [`redelivery`]: the app's webhook configuration, deliveries and redelivery.
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
 //!
@@ -24,6 +25,7 @@ pub mod jwt;
 pub mod key;
 pub mod listing_cache;
 pub mod pem;
+pub mod redelivery;
 pub mod secret;
 pub mod session;
 pub mod store;
@@ -34,5 +36,5 @@ pub use api_url::ApiUrl;
 pub use error::{Error, ErrorCode};
 pub use fingerprint::Fingerprint;
 pub use key::{KeyError, KeyWarning, PrivateKey, PublicKey};
-pub use secret::{AccessToken, Jwt, SecretBytes};
+pub use secret::{AccessToken, Jwt, SecretBytes, WebhookSecret};
 pub use session::AppSession;

@@ -1,4 +1,4 @@
-//! Wrapper types for secrets: private key bytes, JWTs and installation tokens.
+//! Wrapper types for secrets: private key bytes, JWTs, installation tokens and webhook secrets.
 //!
 //! Every type here has a redacted `Debug` and `Display`, implements no `Serialize`, and
 //! wipes its memory on drop. The only way to read one is an explicit `expose_*` call, which
@@ -72,6 +72,10 @@ secret_string!(
 secret_string!(
     /// An installation access token (`ghs_…`).
     AccessToken
+);
+secret_string!(
+    /// A webhook secret: the HMAC key GitHub signs deliveries with.
+    WebhookSecret
 );
 
 #[cfg(test)]

@@ -5,12 +5,17 @@ use crate::api_url::ApiUrl;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::github::{
-    ClientOptions, GitHubClient, InstallationToken, ListError, Listing, PageEvent, TokenRequest,
+    ClientOptions, DeliveryDetails, DeliveryFilter, DeliveryList, GitHubClient, InstallationToken,
+    ListError, Listing, PageEvent, TokenRequest, WebhookConfig, WebhookConfigUpdate,
 };
 use crate::jwt::{Issuer, JwtSigner};
 use crate::key::PrivateKey;
 use crate::listing_cache::{CachedListing, ListingCache};
+use crate::redelivery::{
+    self, RedeliveryOptions, RedeliveryPlan, RedeliveryProgress, RedeliveryReport,
+};
 use crate::token_cache::{TokenCache, TokenKey, TokenSource};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -122,5 +127,100 @@ impl AppSession {
         self.client.revoke_installation_token(token).await?;
         self.tokens.forget_token(token);
         Ok(())
+    }
+
+    /// The webhook's configuration (`secret_set`, never the secret).
+    pub async fn webhook_config(&self) -> Result<WebhookConfig, Error> {
+        Ok(self.client.webhook_config(&self.signer).await?)
+    }
+
+    /// Changes the webhook's configuration after checking what GitHub would refuse.
+    pub async fn update_webhook_config(
+        &self,
+        update: &WebhookConfigUpdate,
+    ) -> Result<WebhookConfig, Error> {
+        if update.is_empty() {
+            return Err(Error::InvalidInput(
+                "nothing to change: give a URL, content type, SSL verification or secret".into(),
+            ));
+        }
+        update.validate().map_err(Error::InvalidInput)?;
+        Ok(self
+            .client
+            .update_webhook_config(&self.signer, update)
+            .await?)
+    }
+
+    /// The webhook's deliveries matching `filter`, newest first.
+    pub async fn deliveries(&self, filter: &DeliveryFilter) -> Result<DeliveryList, Error> {
+        Ok(self.client.webhook_deliveries(&self.signer, filter).await?)
+    }
+
+    /// One delivery with its request and response.
+    pub async fn delivery(&self, id: u64) -> Result<DeliveryDetails, Error> {
+        Ok(self.client.webhook_delivery(&self.signer, id).await?)
+    }
+
+    /// Asks GitHub to deliver one delivery again.
+    pub async fn redeliver(&self, id: u64) -> Result<(), Error> {
+        Ok(self.client.redeliver(&self.signer, id).await?)
+    }
+
+    /// What redelivering the failures between `since` and `until` would do: every delivery
+    /// from `since` to now is read (so later successful redeliveries are seen).
+    pub async fn plan_redelivery(
+        &self,
+        since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<RedeliveryPlan, Error> {
+        let all = self
+            .client
+            .webhook_deliveries(
+                &self.signer,
+                &DeliveryFilter {
+                    since: Some(since),
+                    ..DeliveryFilter::default()
+                },
+            )
+            .await?;
+        Ok(redelivery::plan(&all.deliveries, since, until))
+    }
+
+    /// Redelivers the deliveries `ids` one at a time, pausing between requests, reporting each.
+    /// A refusal of one delivery is recorded and the run goes on; a long rate limit or
+    /// refused credentials stop it, and the rest are reported as not attempted.
+    pub async fn redeliver_each(
+        &self,
+        ids: &[u64],
+        options: &RedeliveryOptions,
+        mut on_progress: impl FnMut(RedeliveryProgress) + Send,
+    ) -> RedeliveryReport {
+        let mut report = RedeliveryReport::default();
+        let total = ids.len();
+        for (index, &id) in ids.iter().enumerate() {
+            if index > 0 && !options.pause.is_zero() {
+                tokio::time::sleep(options.pause).await;
+            }
+            let outcome = self.client.redeliver(&self.signer, id).await;
+            let error = outcome.as_ref().err().map(|e| e.to_string());
+            on_progress(RedeliveryProgress {
+                done: index + 1,
+                total,
+                delivery_id: id,
+                error: error.clone(),
+            });
+            match outcome {
+                Ok(()) => report.redelivered.push(id),
+                Err(err) => {
+                    report.failed.push((id, err.to_string()));
+                    if redelivery::stops_the_run(&err) {
+                        report.stopped = Some(format!("{err} {}", err.hint()));
+                        report.not_attempted = ids[index + 1..].to_vec();
+                        break;
+                    }
+                }
+            }
+        }
+        report
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod faults;
+pub mod hooks;
 pub mod model;
 mod server;
 pub mod state;
@@ -48,6 +49,8 @@ pub struct SimConfig {
     pub ghes: bool,
     /// Serve HTTPS with a certificate from a generated CA (see [`Sim::ca_pem`]).
     pub tls: bool,
+    /// Webhook deliveries seeded over the last 70 hours.
+    pub webhook_deliveries: usize,
     /// 0 for an ephemeral port.
     pub port: u16,
 }
@@ -65,6 +68,7 @@ impl Default for SimConfig {
             clock_offset: chrono::Duration::zero(),
             ghes: false,
             tls: false,
+            webhook_deliveries: 60,
             port: 0,
         }
     }
@@ -139,20 +143,24 @@ impl Sim {
             events: model::default_events(),
             created_at: epoch - chrono::Duration::days(1000),
         };
-        let installations = (0..config.installations)
+        let installations: Vec<SimInstallation> = (0..config.installations)
             .map(|i| model::generate_installation(&app, i, epoch))
             .collect();
+        let targets: Vec<(u64, Option<u64>)> = installations
+            .iter()
+            .take(50)
+            .map(|i| (i.id, i.repositories.first().map(|r| r.id)))
+            .collect();
+        let hook = hooks::SimHook::seeded(app.id, config.webhook_deliveries, &targets, epoch);
         let prefix = if config.ghes {
             server::API_PREFIX_GHES
         } else {
             ""
         };
+        let mut state = SimState::new(vec![app], installations, config.clock_offset);
+        state.hook = hook;
         let shared = Arc::new(Shared {
-            state: std::sync::Mutex::new(SimState::new(
-                vec![app],
-                installations,
-                config.clock_offset,
-            )),
+            state: std::sync::Mutex::new(state),
             prefix,
             latency_ms: AtomicU64::new(config.latency.as_millis() as u64),
         });
@@ -291,6 +299,25 @@ impl Sim {
         {
             inst.suspended_at = suspended.then_some(now);
         }
+    }
+
+    /// The webhook's secret as GitHub holds it (never served by the API).
+    pub fn webhook_secret(&self) -> Option<String> {
+        self.shared.lock().hook.config.secret.clone()
+    }
+
+    pub fn webhook_config(&self) -> hooks::SimHookConfig {
+        self.shared.lock().hook.config.clone()
+    }
+
+    /// Every delivery, oldest first.
+    pub fn deliveries(&self) -> Vec<hooks::SimDelivery> {
+        self.shared.lock().hook.deliveries.clone()
+    }
+
+    /// Whether the webhook's receiver answers 200 (redeliveries succeed) or 502.
+    pub fn set_webhook_receiver_up(&self, up: bool) {
+        self.shared.lock().hook.receiver_up = up;
     }
 
     pub fn token(&self, token: &str) -> Option<SimToken> {

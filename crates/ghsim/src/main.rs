@@ -44,6 +44,12 @@ struct Args {
     /// ratelimit, secondary, ipallow); repeatable.
     #[arg(long = "fault")]
     faults: Vec<String>,
+    /// Webhook deliveries seeded over the last 70 hours (one in six failed).
+    #[arg(long, default_value_t = 60)]
+    webhook_deliveries: usize,
+    /// The webhook's receiver is down: redeliveries fail with 502.
+    #[arg(long)]
+    webhook_receiver_down: bool,
 }
 
 #[tokio::main]
@@ -64,6 +70,7 @@ async fn run(args: Args) -> Result<(), String> {
         ghes: args.ghes,
         tls: args.tls,
         port: args.port,
+        webhook_deliveries: args.webhook_deliveries,
         ..Default::default()
     };
     for path in &args.keys {
@@ -94,6 +101,7 @@ async fn run(args: Args) -> Result<(), String> {
     for rule in rules {
         sim.inject(rule);
     }
+    sim.set_webhook_receiver_up(!args.webhook_receiver_down);
     if let (Some(path), Some(ca)) = (&args.write_ca, sim.ca_pem()) {
         std::fs::write(path, ca).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

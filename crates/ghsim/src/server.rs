@@ -61,6 +61,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/repos/{owner}/{repo}", get(get_repo))
         .route("/installation/repositories", get(installation_repositories))
         .route("/installation/token", delete(revoke_token))
+        .route(
+            "/app/hook/config",
+            get(hook_routes::get_config).patch(hook_routes::patch_config),
+        )
+        .route("/app/hook/deliveries", get(hook_routes::list_deliveries))
+        .route("/app/hook/deliveries/{id}", get(hook_routes::get_delivery))
+        .route(
+            "/app/hook/deliveries/{id}/attempts",
+            post(hook_routes::redeliver),
+        )
         .route("/rate_limit", get(rate_limit))
         .route("/_ghsim/stats", get(stats))
         .fallback(not_found);
@@ -413,6 +423,9 @@ macro_rules! try_response {
         }
     };
 }
+
+#[path = "hook_routes.rs"]
+mod hook_routes;
 
 fn app_bucket(app_id: u64) -> String {
     format!("app:{app_id}")

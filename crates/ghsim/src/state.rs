@@ -1,7 +1,8 @@
-//! The simulator's mutable state and what it counts: apps, installations, tokens, rate-limit
+//! The simulator's mutable state and what it counts: apps, installations, tokens, the webhook, rate-limit
 //! buckets, fault rules, and request statistics for tests and benchmarks.
 
 use crate::faults::{FaultKind, FaultRule};
+use crate::hooks::SimHook;
 use crate::model::{SimApp, SimInstallation, SimToken};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub struct SimState {
     pub apps: Vec<SimApp>,
     pub installations: Vec<SimInstallation>,
     pub tokens: HashMap<String, SimToken>,
+    /// The first app's webhook: its configuration and deliveries.
+    pub hook: SimHook,
     pub buckets: HashMap<String, Bucket>,
     pub faults: Vec<FaultRule>,
     pub stats: Stats,
@@ -50,6 +53,7 @@ impl SimState {
             apps,
             installations,
             tokens: HashMap::new(),
+            hook: SimHook::default(),
             buckets: HashMap::new(),
             faults: Vec::new(),
             stats: Stats::default(),

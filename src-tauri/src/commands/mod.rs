@@ -5,3 +5,4 @@ pub mod installations;
 pub mod keys;
 pub mod system;
 pub mod tokens;
+pub mod webhooks;

@@ -6,6 +6,9 @@ import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
 import type { CachedInstallations } from "./bindings/CachedInstallations";
 import type { CheckResult } from "./bindings/CheckResult";
+import type { DeliveryPage } from "./bindings/DeliveryPage";
+import type { DeliveryQuery } from "./bindings/DeliveryQuery";
+import type { DeliveryView } from "./bindings/DeliveryView";
 import type { Environment } from "./bindings/Environment";
 import type { FingerprintReport } from "./bindings/FingerprintReport";
 import type { HostSummary } from "./bindings/HostSummary";
@@ -19,10 +22,16 @@ import type { ListEvent } from "./bindings/ListEvent";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
+import type { RedeliveryOutcome } from "./bindings/RedeliveryOutcome";
+import type { RedeliveryPlanView } from "./bindings/RedeliveryPlanView";
+import type { RedeliveryStep } from "./bindings/RedeliveryStep";
 import type { RepositoryRow } from "./bindings/RepositoryRow";
 import type { Settings } from "./bindings/Settings";
 import type { StagedKey } from "./bindings/StagedKey";
+import type { SignatureVerdict } from "./bindings/SignatureVerdict";
 import type { TokenScope } from "./bindings/TokenScope";
+import type { WebhookConfigChange } from "./bindings/WebhookConfigChange";
+import type { WebhookConfigView } from "./bindings/WebhookConfigView";
 
 /** Anything thrown by a command, normalised to an IpcError. */
 export function asIpcError(err: unknown): IpcError {
@@ -76,6 +85,21 @@ export const api = {
   forgetToken: (handle: number) => call<void>("forget_token", { handle }),
   copyToken: (handle: number, cloneTarget: string | null, clearAfterSecs: number | null) =>
     call<void>("copy_token", { handle, cloneTarget, clearAfterSecs }),
+  webhookConfig: (name: string) => call<WebhookConfigView>("webhook_config", { name }),
+  updateWebhookConfig: (name: string, change: WebhookConfigChange) =>
+    call<WebhookConfigView>("update_webhook_config", { name, change }),
+  webhookDeliveries: (name: string, query: DeliveryQuery) => call<DeliveryPage>("webhook_deliveries", { name, query }),
+  webhookDelivery: (name: string, deliveryId: number) => call<DeliveryView>("webhook_delivery", { name, deliveryId }),
+  redeliver: (name: string, deliveryId: number) => call<void>("redeliver", { name, deliveryId }),
+  planRedelivery: (name: string, since: string, until: string | null) =>
+    call<RedeliveryPlanView>("plan_redelivery", { name, since, until }),
+  redeliverMany: (name: string, deliveryIds: number[], onStep: (step: RedeliveryStep) => void) => {
+    const channel = new Channel<RedeliveryStep>();
+    channel.onmessage = onStep;
+    return call<RedeliveryOutcome>("redeliver_many", { name, deliveryIds, onStep: channel });
+  },
+  checkSignature: (payload: string, secret: string, signature: string) =>
+    call<SignatureVerdict>("check_signature", { payload, secret, signature }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   openExternal: (url: string) => call<void>("open_external", { url }),

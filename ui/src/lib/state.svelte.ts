@@ -10,7 +10,7 @@ import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
 import type { Settings } from "./bindings/Settings";
 
-export type Tab = "installations" | "keys" | "overview";
+export type Tab = "installations" | "keys" | "webhook" | "overview";
 
 export interface Listing {
   rows: InstallationRow[];

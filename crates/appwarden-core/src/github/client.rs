@@ -427,7 +427,7 @@ fn api_error(endpoint: &str, status: StatusCode, headers: &HeaderMap, body: &[u8
         .map(str::to_owned);
     let message = parsed
         .as_ref()
-        .and_then(|body| body.message.clone())
+        .and_then(ErrorBody::full_message)
         .or(plain_text)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
     ApiError {

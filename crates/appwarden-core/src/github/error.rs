@@ -158,4 +158,40 @@ pub(crate) struct ErrorBody {
     pub message: Option<String>,
     #[serde(default)]
     pub documentation_url: Option<String>,
+    /// A 422's details: `{resource, field, code, message?}` each.
+    #[serde(default)]
+    pub errors: Vec<serde_json::Value>,
+}
+
+impl ErrorBody {
+    /// `message`, followed by the details' own messages (or their field and code) when a
+    /// validation error has them: "Validation Failed: url is not a valid URL".
+    pub fn full_message(&self) -> Option<String> {
+        let message = self.message.clone()?;
+        let details: Vec<String> = self
+            .errors
+            .iter()
+            .filter_map(|e| match e {
+                serde_json::Value::String(text) => Some(text.clone()),
+                serde_json::Value::Object(map) => map
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        let field = map.get("field")?.as_str()?;
+                        let code = map
+                            .get("code")
+                            .and_then(|c| c.as_str())
+                            .unwrap_or("invalid");
+                        Some(format!("{field} is {code}"))
+                    }),
+                _ => None,
+            })
+            .collect();
+        Some(if details.is_empty() {
+            message
+        } else {
+            format!("{message}: {}", details.join("; "))
+        })
+    }
 }

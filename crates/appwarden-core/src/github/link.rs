@@ -29,12 +29,15 @@ pub fn parse(header: &str) -> HashMap<String, String> {
 
 /// The `page` query parameter of a URL.
 pub fn page_number(url: &str) -> Option<u32> {
+    query_param(url, "page").and_then(|value| value.parse().ok())
+}
+
+/// A query parameter of a URL, decoded (`cursor` of a deliveries link).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?')?.1;
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "page")
-        .and_then(|(_, value)| value.parse().ok())
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 #[cfg(test)]
@@ -48,5 +51,10 @@ mod tests {
         assert_eq!(page_number(&links["next"]), Some(2));
         assert_eq!(page_number(&links["last"]), Some(34));
         assert!(parse("garbage").is_empty());
+        let deliveries = r#"<https://api.github.com/app/hook/deliveries?per_page=100&cursor=v1_5%2B6>; rel="next""#;
+        assert_eq!(
+            query_param(&parse(deliveries)["next"], "cursor").as_deref(),
+            Some("v1_5+6")
+        );
     }
 }

@@ -2,12 +2,17 @@
 
 pub mod client;
 pub mod error;
+pub mod hooks;
 pub mod link;
 pub mod listing;
 pub mod models;
 
 pub use client::{Auth, ClientOptions, GitHubClient};
 pub use error::{ApiError, GitHubError};
+pub use hooks::{
+    Delivery, DeliveryDetails, DeliveryFilter, DeliveryList, SecretChange, WebhookConfig,
+    WebhookConfigUpdate,
+};
 pub use listing::{ListError, Listing, ListingSnapshot, PageEvent, SnapshotPage};
 pub use models::*;
 

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
+mod webhook;
+pub use webhook::*;
+
 /// A failed command, as the UI receives it. The UI switches on `code`.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
