@@ -124,6 +124,23 @@ async fn the_cli_at_trace_level_leaks_no_secret() {
         &["token", "revoke", "--app", "Sweep", "-"],
         Some(&format!("{token}\n")),
     );
+    let hook_secret = "sweep-webhook-secret-4f1c9a";
+    step(
+        "hook config --secret-file -",
+        &["hook", "config", "--app", "Sweep", "--secret-file", "-"],
+        Some(&format!("{hook_secret}\n")),
+    );
+    assert_eq!(sim.webhook_secret().as_deref(), Some(hook_secret));
+    step(
+        "hook config",
+        &["hook", "config", "--app", "Sweep", "--json"],
+        None,
+    );
+    step(
+        "hook deliveries",
+        &["hook", "deliveries", "--app", "Sweep", "--failed"],
+        None,
+    );
     step("keyring check", &["keyring", "check"], None);
     let second_fingerprint =
         appwarden_core::PrivateKey::from_pem(fixture_text("rsa2048-second.pem").as_bytes())
@@ -142,7 +159,9 @@ async fn the_cli_at_trace_level_leaks_no_secret() {
         .with_key("rsa2048-second.pem")
         .with_text("the JWT", &jwt)
         .with_text("the first token", &token)
-        .with_text("the second token", &token2);
+        .with_text("the second token", &token2)
+        .with_text("the webhook secret", hook_secret)
+        .with_text("ghsim's first webhook secret", ghsim::hooks::DEFAULT_SECRET);
     let logged: usize = outputs
         .iter()
         .map(|(_, out)| text(&out.stderr).matches(" request ").count())
@@ -277,6 +296,23 @@ async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
     app.el("revoke").await.click().await.unwrap();
     app.el("confirm-revoke").await.click().await.unwrap();
     app.el("revoked").await;
+    app.driver
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+
+    // Replace the webhook secret: typed once, sent once, never shown back.
+    let hook_secret = "window-webhook-secret-77e2";
+    app.el("tab-webhook").await.click().await.unwrap();
+    app.el("edit-webhook").await.click().await.unwrap();
+    app.el("secret-replace").await.click().await.unwrap();
+    app.paste("webhook-secret-input", hook_secret).await;
+    app.el("save-webhook").await.click().await.unwrap();
+    app.wait_text("webhook-secret-state", |t| t.starts_with("Set"))
+        .await;
+    assert_eq!(sim.webhook_secret().as_deref(), Some(hook_secret));
 
     let audit = app
         .driver
@@ -291,11 +327,15 @@ async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
     let messages = audit.as_array().expect("the recorder ran").clone();
     let patterns = SecretPatterns::new()
         .with_key("rsa2048-pkcs1.pem")
-        .with_text("the token", &token);
+        .with_text("the token", &token)
+        .with_text("the webhook secret", hook_secret)
+        .with_text("ghsim's first webhook secret", ghsim::hooks::DEFAULT_SECRET);
     let key = patterns.only("key material of rsa2048-pkcs1.pem");
     let token_only = patterns.only("the token");
+    let hook_secret_only = patterns.only("the webhook secret");
     let mut key_sent = false;
     let mut token_shown = false;
+    let mut hook_secret_sent = false;
     for message in &messages {
         let dir = message["dir"].as_str().unwrap_or_default();
         let url = message["url"].as_str().unwrap_or_default();
@@ -303,8 +343,10 @@ async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
         let command = url.rsplit('/').next().unwrap_or_default();
         let pasting = dir == "request" && command == "stage_key";
         let showing = dir == "answer" && command == "mint_token";
+        let saving_secret = dir == "request" && command == "update_webhook_config";
         key_sent |= pasting && key.find(body).is_some();
         token_shown |= showing && token_only.find(body).is_some();
+        hook_secret_sent |= saving_secret && hook_secret_only.find(body).is_some();
         let mut forbidden = patterns.except("nothing");
         if pasting {
             forbidden = forbidden.except("key material of rsa2048-pkcs1.pem");
@@ -312,10 +354,13 @@ async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
         if showing {
             forbidden = forbidden.except("the token");
         }
+        if saving_secret {
+            forbidden = forbidden.except("the webhook secret");
+        }
         assert_clean(&forbidden, &format!("the IPC {dir} of {command}"), body);
     }
     assert!(
-        key_sent && token_shown,
+        key_sent && token_shown && hook_secret_sent,
         "the recorder saw the IPC ({} messages)",
         messages.len()
     );
