@@ -709,7 +709,7 @@ async fn refresh(
     let before = sim.stats().rate_limit_points;
     let listing = s
         .client
-        .refresh_installations(&s.signer, previous, |_| {})
+        .refresh_installations(&s.signer, previous.cloned(), |_| {})
         .await
         .unwrap();
     (listing, sim.stats().rate_limit_points - before)

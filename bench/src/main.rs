@@ -18,7 +18,7 @@ use ghsim::{Sim, SimConfig};
 use report::Report;
 use stats::Summary;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 use tools::{ListRun, Tool};
 
@@ -95,6 +95,10 @@ where
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    let raw: Vec<String> = std::env::args().collect();
+    if raw.get(1).map(String::as_str) == Some(procfs::PEAK_RSS_HELPER) {
+        procfs::measure_child(&raw[2..]);
+    }
     let mut args = Args::parse();
     if args.quick {
         args.runs = 1;
@@ -231,7 +235,7 @@ async fn main() {
     let mut times = Vec::new();
     for _ in 0..args.runs.min(3) {
         let home = tempfile::tempdir().unwrap();
-        let mut command = Command::new(workspace_bin("appwarden"));
+        let mut command = procfs::measured(&workspace_bin("appwarden"));
         command
             .args(["installations", "--json", "--app-id", "1", "--key"])
             .arg(fixture("rsa2048-pkcs1.pem"))
@@ -239,7 +243,6 @@ async fn main() {
             .env_clear()
             .env("HOME", home.path())
             .env("APPWARDEN_CONFIG_DIR", home.path().join("config"))
-            .stdout(Stdio::null())
             .stderr(Stdio::null());
         let (elapsed, peak_mb, ok) = procfs::run_measured(&mut command);
         assert!(ok, "the CLI lists");

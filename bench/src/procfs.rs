@@ -86,18 +86,54 @@ pub fn start_time_ms(pid: u32) -> Option<f64> {
     Some(now.as_secs_f64() * 1000.0 - (uptime - ticks / hz) * 1000.0)
 }
 
-/// Runs a command to completion; returns its wall time and peak RSS in MB (from wait4).
+/// The argument that makes this binary a measuring helper (see [`measured`]).
+pub const PEAK_RSS_HELPER: &str = "__peak-rss";
+
+/// A command that runs `program` under a measuring helper: add its arguments and
+/// environment as for `program` itself, then pass it to [`run_measured`].
+///
+/// Why a helper: Linux carries a process's high-water RSS across `exec` into `ru_maxrss`,
+/// and a child spawned straight from this process (large: it holds simulated GitHubs)
+/// shares this memory until it execs, so its `ru_maxrss` would report this process's
+/// peak. The helper is small, so the child it spawns reports its own.
+pub fn measured(program: &Path) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the benchmark's path"));
+    command.arg(PEAK_RSS_HELPER).arg(program);
+    command
+}
+
+/// Runs a command from [`measured`] to completion; returns its wall time and the program's
+/// peak RSS in MB.
 pub fn run_measured(command: &mut Command) -> (Duration, f64, bool) {
     let started = std::time::Instant::now();
-    let child = command.spawn().expect("the command starts");
+    let out = command
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .expect("the measuring helper runs");
+    let elapsed = started.elapsed();
+    let report = String::from_utf8_lossy(&out.stdout);
+    let mut fields = report.split_whitespace();
+    let peak_kb: f64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let success = out.status.success() && fields.next() == Some("ok");
+    (elapsed, peak_kb / 1024.0, success)
+}
+
+/// The helper's side: runs `args[0]` with the rest as arguments (output discarded), waits
+/// with wait4 and prints "<peak RSS in KB> ok|failed".
+pub fn measure_child(args: &[String]) -> ! {
+    let mut child = Command::new(&args[0]);
+    child
+        .args(&args[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let child = child.spawn().expect("the measured command starts");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = started.elapsed();
-    assert_eq!(waited, pid, "wait4");
     std::mem::forget(child);
-    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    let success = waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     // ru_maxrss is in kilobytes on Linux.
-    (elapsed, usage.ru_maxrss as f64 / 1024.0, success)
+    println!("{} {}", usage.ru_maxrss, if success { "ok" } else { "failed" });
+    std::process::exit(0);
 }

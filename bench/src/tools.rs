@@ -93,8 +93,10 @@ pub async fn appwarden_list(target: &Target) -> (ListRun, ListingSnapshot) {
 }
 
 /// Appwarden refreshing a list it has seen (conditional requests).
+/// The snapshot is copied before the clock starts (the app loads it from its cache).
 pub async fn appwarden_refresh(target: &Target, snapshot: &ListingSnapshot) -> ListRun {
     let session = target.session();
+    let snapshot = snapshot.clone();
     let started = Instant::now();
     let listing = session
         .client

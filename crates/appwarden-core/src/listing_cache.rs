@@ -10,7 +10,7 @@
 //! Linux), in `installations/`, one file per app named by a hash of its API URL and app ID.
 
 use crate::github::ListingSnapshot;
-use crate::store::config::{ConfigError, write_atomically};
+use crate::store::config::{ConfigError, write_atomically_with};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -84,18 +84,25 @@ impl ListingCache {
         fetched_at: DateTime<Utc>,
         snapshot: &ListingSnapshot,
     ) -> Result<(), ConfigError> {
-        let cached = CachedListing {
+        // Written straight from the snapshot: no copy of it, no JSON text in memory.
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            version: u32,
+            api_url: &'a str,
+            app_id: u64,
+            fetched_at: DateTime<Utc>,
+            snapshot: &'a ListingSnapshot,
+        }
+        let cached = Borrowed {
             version: FORMAT_VERSION,
-            api_url: api_url.to_owned(),
+            api_url,
             app_id,
             fetched_at,
-            snapshot: snapshot.clone(),
+            snapshot,
         };
-        let bytes = serde_json::to_vec(&cached).map_err(|err| ConfigError::Write {
-            dir: self.dir.clone(),
-            source: std::io::Error::other(err.to_string()),
-        })?;
-        write_atomically(&self.dir, &Self::file_name(api_url, app_id), &bytes)
+        write_atomically_with(&self.dir, &Self::file_name(api_url, app_id), |file| {
+            serde_json::to_writer(file, &cached).map_err(std::io::Error::other)
+        })
     }
 
     /// Forgets this app's listing (when the app is removed).

@@ -81,7 +81,7 @@ impl AppSession {
             .client
             .refresh_installations(
                 &self.signer,
-                previous.as_ref().map(|cached| &cached.snapshot),
+                previous.map(|cached| cached.snapshot),
                 on_page,
             )
             .await?;

@@ -368,6 +368,21 @@ fn require_installation(state: &SimState, headers: &HeaderMap) -> Result<(String
     }
 }
 
+/// A JSON body serialized, with its ETag. Made before taking the state lock where the body
+/// is large, so that concurrent requests are not serialized behind one another's rendering.
+struct Rendered {
+    bytes: Vec<u8>,
+    etag: String,
+}
+
+impl Rendered {
+    fn new(body: &Value) -> Self {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        let etag = format!("W/\"{:x}\"", Sha256::digest(&bytes));
+        Self { bytes, etag }
+    }
+}
+
 /// A JSON answer with rate-limit headers, an ETag, and a free 304 when the client's
 /// `If-None-Match` still matches.
 fn answer(
@@ -378,8 +393,18 @@ fn answer(
     body: &Value,
     link: Option<String>,
 ) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let etag = format!("W/\"{:x}\"", Sha256::digest(&bytes));
+    answer_rendered(state, bucket, request, status, Rendered::new(body), link)
+}
+
+fn answer_rendered(
+    state: &mut SimState,
+    bucket: &str,
+    request: &HeaderMap,
+    status: StatusCode,
+    rendered: Rendered,
+    link: Option<String>,
+) -> Response {
+    let Rendered { bytes, etag } = rendered;
     let not_modified = status == StatusCode::OK
         && request
             .get("if-none-match")
@@ -506,36 +531,41 @@ async fn list_installations(
     headers: HeaderMap,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
     let (api, web) = bases(&headers, shared.prefix);
     let (per_page, page) = query.resolve();
-    let Some(app) = state.app(app_id).cloned() else {
-        return error(404, "Not Found");
+    // The page is copied out under the lock and rendered after it, as GitHub's servers
+    // answer concurrent requests in parallel.
+    let (app_id, app, total, chosen) = {
+        let state = shared.lock();
+        let app_id = try_response!(require_app(&state, &headers));
+        let Some(app) = state.app(app_id).cloned() else {
+            return error(404, "Not Found");
+        };
+        let mine = state.installations.iter().filter(|i| i.app_id == app_id);
+        let total = mine.clone().count();
+        let chosen: Vec<SimInstallation> = mine
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .cloned()
+            .collect();
+        (app_id, app, total, chosen)
     };
     let render = Render {
         api: &api,
         web: &web,
     };
-    let mine: Vec<&SimInstallation> = state
-        .installations
+    let body: Vec<Value> = chosen
         .iter()
-        .filter(|i| i.app_id == app_id)
-        .collect();
-    let total = mine.len();
-    let body: Vec<Value> = mine
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
         .map(|inst| render.installation(inst, &app))
         .collect();
+    let rendered = Rendered::new(&Value::Array(body));
     let link = link_header(&format!("{api}/app/installations"), per_page, page, total);
-    answer(
-        &mut state,
+    answer_rendered(
+        &mut shared.lock(),
         &app_bucket(app_id),
         &headers,
         StatusCode::OK,
-        &Value::Array(body),
+        rendered,
         link,
     )
 }

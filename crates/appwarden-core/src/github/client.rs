@@ -81,6 +81,24 @@ impl Answer {
         })
     }
 
+    /// Like [`Answer::json`], decoded on tokio's blocking pool: while a large page decodes,
+    /// the task that polls the other requests of a listing keeps sending and receiving.
+    pub async fn json_off_task<T: serde::de::DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<T, GitHubError> {
+        let Answer { body, endpoint, .. } = self;
+        let decoded = tokio::task::spawn_blocking(move || serde_json::from_slice::<T>(&body))
+            .await
+            .map_err(|err| GitHubError::InvalidResponse {
+                endpoint: endpoint.clone(),
+                detail: format!("decoding stopped: {err}"),
+            })?;
+        decoded.map_err(|err| GitHubError::InvalidResponse {
+            endpoint,
+            detail: format!("unexpected JSON: {err}"),
+        })
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }

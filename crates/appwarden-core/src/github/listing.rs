@@ -19,7 +19,7 @@ use super::models::Installation;
 use crate::jwt::JwtSigner;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const PER_PAGE: u32 = 100;
 
@@ -81,8 +81,9 @@ impl ListingSnapshot {
             .filter(move |installation| seen.insert(installation.id))
     }
 
-    fn page(&self, number: u32) -> Option<&SnapshotPage> {
-        self.pages.get(number.checked_sub(1)? as usize)
+    /// The pages by number (from 1), to be handed out one by one.
+    fn into_numbered(self) -> HashMap<u32, SnapshotPage> {
+        (1..).zip(self.pages).collect()
     }
 }
 
@@ -224,16 +225,20 @@ impl GitHubClient {
 
     /// Every installation of the app, asking for each page conditionally when `previous`
     /// (an earlier listing's snapshot) has its ETag. `on_page` sees every page, unchanged
-    /// ones included, as it arrives.
+    /// ones included, as it arrives. Unchanged pages are moved over from `previous`, not
+    /// copied.
     pub async fn refresh_installations(
         &self,
         signer: &JwtSigner,
-        previous: Option<&ListingSnapshot>,
+        previous: Option<ListingSnapshot>,
         on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
-        let cached = |number: u32| previous.and_then(|snapshot| snapshot.page(number));
+        let previous_pages = previous.as_ref().map(|snapshot| snapshot.pages.len() as u32);
+        let mut old = previous
+            .map(ListingSnapshot::into_numbered)
+            .unwrap_or_default();
         let first = self
-            .installations_page(signer, 1, cached(1))
+            .installations_page(signer, 1, old.remove(&1))
             .await
             .map_err(failed(0, 0))?;
         let mut collector = Collector {
@@ -245,15 +250,15 @@ impl GitHubClient {
         };
         // How many pages there are: from GitHub's `last` link, or, when page 1 is unchanged,
         // from the snapshot (growth past its last page is checked below).
-        let known_last = match (&first, previous) {
-            (page, Some(snapshot)) if page.not_modified => Some(snapshot.pages.len() as u32),
+        let known_last = match (&first, previous_pages) {
+            (page, Some(pages)) if page.not_modified => Some(pages),
             (page, _) => page.last.or(page.next.is_none().then_some(1)),
         };
         let Some(last) = known_last.map(|last| last.max(1)) else {
             // No `last` link but a `next`: follow the chain one page at a time.
             let next = first.next;
             collector.deliver(first, 0);
-            self.follow(signer, next, previous, &mut collector, 0)
+            self.follow(signer, next, &mut old, &mut collector, 0)
                 .await?;
             return Ok(collector.finish());
         };
@@ -268,8 +273,9 @@ impl GitHubClient {
         collector.deliver(first, last);
         if last > 1 {
             let concurrency = self.options().concurrency.max(1);
+            let old = &mut old;
             let mut pages = futures::stream::iter(2..=last)
-                .map(|number| self.installations_page(signer, number, cached(number)))
+                .map(|number| self.installations_page(signer, number, old.remove(&number)))
                 .buffer_unordered(concurrency);
             while let Some(page) = pages.next().await {
                 let page = page.map_err(failed(collector.done(), last))?;
@@ -287,7 +293,7 @@ impl GitHubClient {
             _ if unsure && last_len >= PER_PAGE as usize => Some(last + 1),
             _ => None,
         };
-        self.follow(signer, next, previous, &mut collector, last)
+        self.follow(signer, next, &mut old, &mut collector, last)
             .await?;
         Ok(collector.finish())
     }
@@ -298,14 +304,13 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         mut next: Option<u32>,
-        previous: Option<&ListingSnapshot>,
+        old: &mut HashMap<u32, SnapshotPage>,
         collector: &mut Collector<F>,
         mut total: u32,
     ) -> Result<(), ListError> {
         while let Some(number) = next {
-            let cached = previous.and_then(|snapshot| snapshot.page(number));
             let page = self
-                .installations_page(signer, number, cached)
+                .installations_page(signer, number, old.remove(&number))
                 .await
                 .map_err(failed(collector.done(), 0))?;
             if page.installations.is_empty() {
@@ -325,10 +330,10 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         number: u32,
-        cached: Option<&SnapshotPage>,
+        cached: Option<SnapshotPage>,
     ) -> Result<Page, GitHubError> {
         let path = format!("/app/installations?per_page={PER_PAGE}&page={number}");
-        let etag = cached.and_then(|page| page.etag.as_deref());
+        let etag = cached.as_ref().and_then(|page| page.etag.as_deref());
         let answer = self
             .get_if_none_match(&path, Auth::App(signer), etag)
             .await?;
@@ -342,18 +347,19 @@ impl GitHubClient {
         {
             return Ok(Page {
                 number,
-                etag: cached.etag.clone(),
-                installations: cached.installations.clone(),
+                etag: cached.etag,
+                installations: cached.installations,
                 last,
                 next,
                 linked,
                 not_modified: true,
             });
         }
+        let etag = answer.header("etag").map(str::to_owned);
         Ok(Page {
             number,
-            etag: answer.header("etag").map(str::to_owned),
-            installations: answer.json()?,
+            etag,
+            installations: answer.json_off_task().await?,
             last,
             next,
             linked,

@@ -162,6 +162,16 @@ impl ConfigFile {
 /// Writes `dir/file_name` atomically: a temporary file in the same directory, flushed to
 /// disk, renamed over the old one (private to the user on Unix).
 pub fn write_atomically(dir: &Path, file_name: &str, contents: &[u8]) -> Result<(), ConfigError> {
+    write_atomically_with(dir, file_name, |file| file.write_all(contents))
+}
+
+/// Like [`write_atomically`], with the contents written by `write` (through a buffer), so
+/// that large files need not be assembled in memory first.
+pub fn write_atomically_with(
+    dir: &Path,
+    file_name: &str,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ConfigError> {
     let write_err = |source| ConfigError::Write {
         dir: dir.to_path_buf(),
         source,
@@ -171,7 +181,11 @@ pub fn write_atomically(dir: &Path, file_name: &str, contents: &[u8]) -> Result<
         .prefix(&format!(".{file_name}."))
         .tempfile_in(dir)
         .map_err(write_err)?;
-    temp.write_all(contents).map_err(write_err)?;
+    {
+        let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+        write(&mut buffered).map_err(write_err)?;
+        buffered.flush().map_err(write_err)?;
+    }
     temp.as_file().sync_all().map_err(write_err)?;
     temp.persist(dir.join(file_name))
         .map_err(|err| write_err(err.error))?;
