@@ -134,6 +134,10 @@ pub fn measure_child(args: &[String]) -> ! {
     std::mem::forget(child);
     let success = waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     // ru_maxrss is in kilobytes on Linux.
-    println!("{} {}", usage.ru_maxrss, if success { "ok" } else { "failed" });
+    println!(
+        "{} {}",
+        usage.ru_maxrss,
+        if success { "ok" } else { "failed" }
+    );
     std::process::exit(0);
 }

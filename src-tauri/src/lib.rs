@@ -4,9 +4,11 @@
 pub mod commands;
 pub mod ipc;
 pub mod state;
+mod webkit;
 
 use appwarden_core::clock;
 use appwarden_core::store::AppStore;
+use tauri::Manager;
 
 /// Logs to `desktop.log` in Appwarden's cache directory (kept under 5 MB: started afresh
 /// when larger), at the level `APPWARDEN_LOG` sets (default `info`). Requests are logged by
@@ -59,6 +61,12 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state::DesktopState::new(store, clock::system(), demo))
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webkit::configure(&window);
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::apps::list_apps,
             commands::apps::app_overview,

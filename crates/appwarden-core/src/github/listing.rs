@@ -233,7 +233,9 @@ impl GitHubClient {
         previous: Option<ListingSnapshot>,
         on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
-        let previous_pages = previous.as_ref().map(|snapshot| snapshot.pages.len() as u32);
+        let previous_pages = previous
+            .as_ref()
+            .map(|snapshot| snapshot.pages.len() as u32);
         let mut old = previous
             .map(ListingSnapshot::into_numbered)
             .unwrap_or_default();
