@@ -141,6 +141,8 @@ pub struct DeliveryDraft {
 pub struct SimHook {
     pub config: SimHookConfig,
     pub deliveries: Vec<SimDelivery>,
+    /// The app the webhook belongs to (its ID is the hook's installation target).
+    app_id: u64,
     next_id: u64,
     /// Whether the receiver answers 200 now (redeliveries succeed) or 502.
     pub receiver_up: bool,
@@ -159,6 +161,7 @@ impl SimHook {
         let mut hook = Self {
             config: SimHookConfig::default(),
             deliveries: Vec::new(),
+            app_id,
             next_id: 90_000_000_000 + app_id * 1_000_000,
             receiver_up: true,
         };
@@ -221,7 +224,7 @@ impl SimHook {
             "X-GitHub-Delivery": draft.guid,
             "X-GitHub-Event": draft.event,
             "X-GitHub-Hook-ID": "424242",
-            "X-GitHub-Hook-Installation-Target-ID": "1",
+            "X-GitHub-Hook-Installation-Target-ID": self.app_id.to_string(),
             "X-GitHub-Hook-Installation-Target-Type": "integration",
             "content-type": "application/json",
         });
