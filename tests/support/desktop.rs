@@ -94,10 +94,14 @@ impl Desktop {
         }
         let tauri_driver =
             command.spawn().expect("tauri-driver is installed (cargo install tauri-driver); scripts/install-deps.sh does it");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        // tauri-driver forwards to WebKitWebDriver, which it starts on the native port: a
+        // session asked for before both listen fails (seen on a loaded machine).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for (listener, what) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
+            while std::net::TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                assert!(Instant::now() < deadline, "{what} did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").unwrap();
@@ -106,9 +110,16 @@ impl Desktop {
             serde_json::json!({ "application": crate::workspace_bin("appwarden-desktop").to_string_lossy() }),
         )
         .unwrap();
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-            .await
-            .expect("a WebDriver session");
+        // One more try if the first request meets a driver still starting up.
+        let driver = match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
+            Ok(driver) => driver,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+                    .await
+                    .expect("a WebDriver session")
+            }
+        };
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../target/e2e-screenshots")
             .join(name);
