@@ -8,7 +8,7 @@
 //! (GitHub asks for at least a second between mutating requests); rate limits that reset
 //! soon are waited out by the client, longer ones stop the run and say what was left.
 
-use crate::github::{Delivery, GitHubError};
+use crate::github::{Delivery, DeliveryFilter, GitHubError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -30,32 +30,32 @@ pub fn plan(
     since: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
 ) -> RedeliveryPlan {
-    let in_window =
-        |d: &Delivery| d.delivered_at >= since && until.is_none_or(|u| d.delivered_at <= u);
+    let failed_in_window = DeliveryFilter {
+        failed_only: true,
+        since: Some(since),
+        until,
+        ..DeliveryFilter::default()
+    };
     let mut by_event: HashMap<&str, Vec<&Delivery>> = HashMap::new();
     for delivery in deliveries {
         by_event.entry(&delivery.guid).or_default().push(delivery);
     }
     let mut plan = RedeliveryPlan::default();
     for attempts in by_event.values() {
-        let failed: Vec<&&Delivery> = attempts
+        let failed = attempts
             .iter()
-            .filter(|d| !d.succeeded() && in_window(d))
-            .collect();
-        if failed.is_empty() {
+            .filter(|d| failed_in_window.matches(d))
+            .count();
+        if failed == 0 {
             continue;
         }
-        plan.failed_in_window += failed.len();
+        plan.failed_in_window += failed;
         if attempts.iter().any(|d| d.succeeded()) {
             plan.already_redelivered += 1;
-            continue;
+        } else if let Some(newest_failed) = attempts.iter().max_by_key(|d| (d.delivered_at, d.id)) {
+            // No attempt succeeded, so the newest attempt is a failure.
+            plan.to_redeliver.push((*newest_failed).clone());
         }
-        let newest_failed = attempts
-            .iter()
-            .filter(|d| !d.succeeded())
-            .max_by_key(|d| (d.delivered_at, d.id))
-            .expect("an event with a failure has a newest failure");
-        plan.to_redeliver.push((*newest_failed).clone());
     }
     plan.to_redeliver.sort_by_key(|d| (d.delivered_at, d.id));
     plan

@@ -201,18 +201,21 @@ impl AppSession {
             if index > 0 && !options.pause.is_zero() {
                 tokio::time::sleep(options.pause).await;
             }
-            let outcome = self.client.redeliver(&self.signer, id).await;
-            let error = outcome.as_ref().err().map(|e| e.to_string());
-            on_progress(RedeliveryProgress {
+            let step = |error| RedeliveryProgress {
                 done: index + 1,
                 total,
                 delivery_id: id,
-                error: error.clone(),
-            });
-            match outcome {
-                Ok(()) => report.redelivered.push(id),
+                error,
+            };
+            match self.client.redeliver(&self.signer, id).await {
+                Ok(()) => {
+                    on_progress(step(None));
+                    report.redelivered.push(id);
+                }
                 Err(err) => {
-                    report.failed.push((id, err.to_string()));
+                    let message = err.to_string();
+                    on_progress(step(Some(message.clone())));
+                    report.failed.push((id, message));
                     if redelivery::stops_the_run(&err) {
                         report.stopped = Some(format!("{err} {}", err.hint()));
                         report.not_attempted = ids[index + 1..].to_vec();

@@ -3,7 +3,8 @@
 //! `GET /app/hook/deliveries/{id}` and `POST /app/hook/deliveries/{id}/attempts`.
 //! A child of the server module, sharing its authentication and answer helpers.
 
-use super::{Refusal, Sh, answer, app_bucket, bases, error, require_app};
+use super::{Refusal, Sh, answer, app_bucket, bases, error, per_page, require_app};
+use crate::hooks::SimDelivery;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -114,12 +115,7 @@ pub(super) async fn list_deliveries(
     let mut state = shared.lock();
     let app_id = try_response!(require_app(&state, &headers));
     let (api, _) = bases(&headers, shared.prefix);
-    let per_page = query
-        .per_page
-        .as_deref()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
+    let per_page = per_page(query.per_page.as_deref());
     let start = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => u64::MAX,
         Some(cursor) => match cursor.strip_prefix("v1_").and_then(|id| id.parse().ok()) {
@@ -127,9 +123,9 @@ pub(super) async fn list_deliveries(
             None => return error(400, "Invalid cursor"),
         },
     };
-    let wanted: fn(&crate::hooks::SimDelivery) -> bool = match query.status.as_deref() {
+    let wanted: fn(&SimDelivery) -> bool = match query.status.as_deref() {
         None | Some("") => |_| true,
-        Some("success") => |d| (200..400).contains(&d.status_code),
+        Some("success") => SimDelivery::succeeded,
         Some("failure") => |d| (400..600).contains(&d.status_code),
         Some(_) => return error(422, "Validation Failed"),
     };

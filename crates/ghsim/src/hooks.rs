@@ -65,9 +65,25 @@ pub struct SimDelivery {
     pub response_body: String,
 }
 
+/// GitHub's `success`: the receiver answered 2xx or 3xx.
+fn is_success(status_code: u16) -> bool {
+    (200..400).contains(&status_code)
+}
+
 impl SimDelivery {
     pub fn succeeded(&self) -> bool {
-        (200..400).contains(&self.status_code)
+        is_success(self.status_code)
+    }
+
+    /// The event this delivery carried, to deliver it again.
+    fn draft(&self) -> DeliveryDraft {
+        DeliveryDraft {
+            guid: self.guid.clone(),
+            event: self.event.clone(),
+            action: self.action.clone(),
+            installation_id: self.installation_id,
+            repository_id: self.repository_id,
+        }
     }
 
     /// GitHub's words for the outcome.
@@ -128,6 +144,7 @@ const EVENTS: &[(&str, Option<&str>)] = &[
 ];
 
 /// A delivery's parts before it is numbered and signed.
+#[derive(Clone)]
 pub struct DeliveryDraft {
     pub guid: String,
     pub event: String,
@@ -137,7 +154,7 @@ pub struct DeliveryDraft {
 }
 
 /// The webhook's deliveries, newest last, and the next delivery ID.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SimHook {
     pub config: SimHookConfig,
     pub deliveries: Vec<SimDelivery>,
@@ -192,13 +209,7 @@ impl SimHook {
                 200
             };
             let redelivered_ok = failed && i % 12 == 2;
-            let copy = redelivered_ok.then(|| DeliveryDraft {
-                guid: draft.guid.clone(),
-                event: draft.event.clone(),
-                action: draft.action.clone(),
-                installation_id: draft.installation_id,
-                repository_id: draft.repository_id,
-            });
+            let copy = redelivered_ok.then(|| draft.clone());
             hook.record(draft, at, false, status);
             if let Some(copy) = copy {
                 hook.record(copy, at + Duration::minutes(10), true, 200);
@@ -208,14 +219,15 @@ impl SimHook {
         hook
     }
 
-    /// Records a delivery made at `at` with the receiver's answer `status_code`.
+    /// Records a delivery made at `at` with the receiver's answer `status_code`; returns
+    /// its ID.
     pub fn record(
         &mut self,
         draft: DeliveryDraft,
         at: DateTime<Utc>,
         redelivery: bool,
         status_code: u16,
-    ) -> &SimDelivery {
+    ) -> u64 {
         self.next_id += 1;
         let payload = payload(&draft);
         let mut headers = json!({
@@ -232,7 +244,7 @@ impl SimHook {
             let bytes = serde_json::to_vec(&payload).unwrap_or_default();
             headers["X-Hub-Signature-256"] = json!(signature(secret, &bytes));
         }
-        let ok = (200..400).contains(&status_code);
+        let ok = is_success(status_code);
         self.deliveries.push(SimDelivery {
             id: self.next_id,
             guid: draft.guid,
@@ -252,22 +264,15 @@ impl SimHook {
                 format!("<html><body><h1>{status_code}</h1></body></html>")
             },
         });
-        self.deliveries.last().expect("just pushed")
+        self.next_id
     }
 
     /// Redelivers delivery `id` now: a new delivery with the same GUID, marked as a
     /// redelivery, that succeeds when the receiver is up.
     pub fn redeliver(&mut self, id: u64, now: DateTime<Utc>) -> Option<u64> {
-        let original = self.deliveries.iter().find(|d| d.id == id)?;
-        let draft = DeliveryDraft {
-            guid: original.guid.clone(),
-            event: original.event.clone(),
-            action: original.action.clone(),
-            installation_id: original.installation_id,
-            repository_id: original.repository_id,
-        };
+        let draft = self.deliveries.iter().find(|d| d.id == id)?.draft();
         let status = if self.receiver_up { 200 } else { 502 };
-        Some(self.record(draft, now, true, status).id)
+        Some(self.record(draft, now, true, status))
     }
 }
 

@@ -157,10 +157,13 @@ impl Sim {
         } else {
             ""
         };
-        let mut state = SimState::new(vec![app], installations, config.clock_offset);
-        state.hook = hook;
         let shared = Arc::new(Shared {
-            state: std::sync::Mutex::new(state),
+            state: std::sync::Mutex::new(SimState::new(
+                vec![app],
+                installations,
+                hook,
+                config.clock_offset,
+            )),
             prefix,
             latency_ms: AtomicU64::new(config.latency.as_millis() as u64),
         });

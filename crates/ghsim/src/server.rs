@@ -492,12 +492,7 @@ struct PageQuery {
 impl PageQuery {
     /// GitHub's rules: default 30, at most 100, pages from 1.
     fn resolve(&self) -> (usize, usize) {
-        let per_page = self
-            .per_page
-            .as_deref()
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(30)
-            .clamp(1, 100);
+        let per_page = per_page(self.per_page.as_deref());
         let page = self
             .page
             .as_deref()
@@ -506,6 +501,14 @@ impl PageQuery {
             .max(1);
         (per_page, page)
     }
+}
+
+/// A `per_page` parameter as GitHub reads it: default 30, at most 100.
+fn per_page(value: Option<&str>) -> usize {
+    value
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100)
 }
 
 /// GitHub's `Link` header for page `page` of `total` items.

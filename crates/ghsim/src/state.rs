@@ -47,13 +47,14 @@ impl SimState {
     pub fn new(
         apps: Vec<SimApp>,
         installations: Vec<SimInstallation>,
+        hook: SimHook,
         clock_offset: chrono::Duration,
     ) -> Self {
         Self {
             apps,
             installations,
             tokens: HashMap::new(),
-            hook: SimHook::default(),
+            hook,
             buckets: HashMap::new(),
             faults: Vec::new(),
             stats: Stats::default(),

@@ -86,17 +86,15 @@ impl Answer {
     pub async fn json_off_task<T: serde::de::DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<T, GitHubError> {
-        let Answer { body, endpoint, .. } = self;
-        let decoded = tokio::task::spawn_blocking(move || serde_json::from_slice::<T>(&body))
+        let endpoint = self.endpoint.clone();
+        tokio::task::spawn_blocking(move || self.json())
             .await
-            .map_err(|err| GitHubError::InvalidResponse {
-                endpoint: endpoint.clone(),
-                detail: format!("decoding stopped: {err}"),
-            })?;
-        decoded.map_err(|err| GitHubError::InvalidResponse {
-            endpoint,
-            detail: format!("unexpected JSON: {err}"),
-        })
+            .unwrap_or_else(|err| {
+                Err(GitHubError::InvalidResponse {
+                    endpoint,
+                    detail: format!("decoding stopped: {err}"),
+                })
+            })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -211,7 +211,7 @@ pub struct DeliveryFilter {
 }
 
 impl DeliveryFilter {
-    fn matches(&self, delivery: &Delivery) -> bool {
+    pub(crate) fn matches(&self, delivery: &Delivery) -> bool {
         let event_ok = match self.event.as_deref() {
             None | Some("") => true,
             Some(wanted) => match wanted.split_once('.') {
@@ -314,8 +314,7 @@ impl GitHubClient {
             });
             match next_cursor {
                 Some(cursor) if !reached_since => {
-                    let cursor: String =
-                        url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+                    let cursor = super::segment(&cursor);
                     path = format!("/app/hook/deliveries?per_page=100{status}&cursor={cursor}");
                 }
                 _ => return Ok(list),
