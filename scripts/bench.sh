@@ -3,6 +3,7 @@
 # against ghsim (1,000 and 10,000 installations; 0 and 100 ms per request), the desktop app
 # (release build, under Xvfb when there is no display) and the CLI's memory. Writes
 # bench/RESULTS.md. Arguments go to the harness (`--help` lists them), e.g. `--runs 3`.
+# BENCH_SMAPS_DIR=DIR keeps the desktop processes' /proc smaps at each memory measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

@@ -53,7 +53,8 @@ fn app_pid() -> u32 {
 pub struct Launch {
     pub to_first_paint_ms: f64,
     pub idle_pss_mb: f64,
-    pub processes: usize,
+    /// Each process's share, largest first.
+    pub idle_processes: Vec<procfs::ProcessPss>,
 }
 
 /// Launches the app on an empty profile; measures process start → first paint and PSS at
@@ -65,12 +66,13 @@ pub async fn launch_idle(keyring: &KeyringSession) -> Launch {
     let started = procfs::start_time_ms(pid).expect("the app's start time");
     let (painted, _) = wait_entry(&app, "appwarden:first-paint", Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (idle_pss_mb, processes) = procfs::tree_pss_mb(pid);
+    let idle_processes = procfs::tree_pss(pid);
+    procfs::keep_smaps(pid, "idle");
     app.quit().await;
     Launch {
         to_first_paint_ms: painted - started,
-        idle_pss_mb,
-        processes,
+        idle_pss_mb: procfs::total_mb(&idle_processes),
+        idle_processes,
     }
 }
 
@@ -83,6 +85,8 @@ pub struct Loaded {
     pub first_page_to_paint_ms: f64,
     pub whole_list_ms: f64,
     pub pss_mb: f64,
+    /// Each process's share, largest first.
+    pub processes: Vec<procfs::ProcessPss>,
     pub search_ms: Vec<f64>,
 }
 
@@ -125,7 +129,8 @@ pub async fn loaded(keyring: &KeyringSession, api: &str, expected: usize) -> Loa
     }
     let whole_list_ms = listing_to_first_rows_ms + started.elapsed().as_secs_f64() * 1000.0;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (pss_mb, _) = procfs::tree_pss_mb(pid);
+    let processes = procfs::tree_pss(pid);
+    procfs::keep_smaps(pid, "loaded");
 
     // Keystrokes in search, each measured in the page from the input event to the painted
     // table: typing narrows the list, Backspace widens it again.
@@ -160,7 +165,8 @@ pub async fn loaded(keyring: &KeyringSession, api: &str, expected: usize) -> Loa
         listing_to_first_rows_ms,
         first_page_to_paint_ms,
         whole_list_ms,
-        pss_mb,
+        pss_mb: procfs::total_mb(&processes),
+        processes,
         search_ms,
     }
 }

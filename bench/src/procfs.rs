@@ -61,11 +61,53 @@ fn pss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// PSS of a process and its descendants, in MB, and how many processes that was.
-pub fn tree_pss_mb(pid: u32) -> (f64, usize) {
-    let pids = tree(pid);
-    let kb: u64 = pids.iter().map(|&p| pss_kb(p)).sum();
-    (kb as f64 / 1024.0, pids.len())
+/// One process's share of a tree's memory.
+pub struct ProcessPss {
+    /// The kernel's name for it (`comm`, at most 15 characters).
+    pub name: String,
+    pub mb: f64,
+}
+
+/// PSS of a process and each of its descendants, in MB, largest first.
+pub fn tree_pss(pid: u32) -> Vec<ProcessPss> {
+    let mut processes: Vec<ProcessPss> = tree(pid)
+        .into_iter()
+        .map(|p| ProcessPss {
+            name: std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .map(|name| name.trim().to_owned())
+                .unwrap_or_else(|_| p.to_string()),
+            mb: pss_kb(p) as f64 / 1024.0,
+        })
+        .collect();
+    processes.sort_by(|a, b| b.mb.total_cmp(&a.mb));
+    processes
+}
+
+/// The sum of [`tree_pss`].
+pub fn total_mb(processes: &[ProcessPss]) -> f64 {
+    processes.iter().map(|p| p.mb).sum()
+}
+
+/// With `BENCH_SMAPS_DIR` set, copies the smaps of `pid` and its descendants there
+/// (`<label>-<name>-<pid>.smaps`), to see which mappings a measurement's memory is in.
+pub fn keep_smaps(pid: u32, label: &str) {
+    let Ok(dir) = std::env::var("BENCH_SMAPS_DIR") else {
+        return;
+    };
+    for p in tree(pid) {
+        let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+        let target = format!("{dir}/{label}-{}-{p}.smaps", name.trim());
+        let _ = std::fs::copy(format!("/proc/{p}/smaps"), target);
+    }
+}
+
+/// "WebKitWebProcess 170.2 MB, appwarden-deskt 40.1 MB, …".
+pub fn breakdown(processes: &[ProcessPss]) -> String {
+    processes
+        .iter()
+        .map(|p| format!("{} {:.1} MB", p.name, p.mb))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// When a process started, as milliseconds since the Unix epoch (10 ms resolution: the

@@ -2,6 +2,7 @@
 
 use crate::Measured;
 use crate::desktop::{Launch, Loaded};
+use crate::procfs;
 use crate::stats::{Summary, duration, opt_ms};
 use crate::tools::{MintRun, Tool};
 use std::fmt::Write;
@@ -238,7 +239,14 @@ impl Report {
         let paint = summary(launches.iter().map(|l| l.to_first_paint_ms));
         let idle = summary(launches.iter().map(|l| l.idle_pss_mb));
         let search = Summary::of(&loaded.search_ms).expect("keystrokes");
-        let processes = launches.first().map(|l| l.processes).unwrap_or_default();
+        let idle_breakdown = launches
+            .last()
+            .map(|l| procfs::breakdown(&l.idle_processes))
+            .unwrap_or_default();
+        let processes = launches
+            .last()
+            .map(|l| l.idle_processes.len())
+            .unwrap_or_default();
         let _ = writeln!(
             self.desktop,
             "| Measure | Value |\n|---|---|\n\
@@ -248,6 +256,8 @@ impl Report {
              | First page arriving in the page to painted | {} |\n\
              | Whole list on screen | {} |\n\
              | PSS with {} installations loaded | {:.1} MB |\n\
+             | PSS by process, at rest (last launch) | {idle_breakdown} |\n\
+             | PSS by process, loaded | {} |\n\
              | Search: keystroke to table painted, {} keystrokes at {} rows | {} |",
             paint.ms(),
             idle.mb(),
@@ -257,6 +267,7 @@ impl Report {
             duration(loaded.whole_list_ms),
             count_label(loaded.rows),
             loaded.pss_mb,
+            procfs::breakdown(&loaded.processes),
             loaded.search_ms.len(),
             count_label(loaded.rows),
             search.ms(),
