@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod ipc;
+mod memory;
 pub mod state;
 mod webkit;
 

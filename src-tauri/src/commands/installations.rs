@@ -62,12 +62,16 @@ pub async fn list_installations(
         })
         .await
         .map_err(Error::from)?;
-    Ok(ListOutcome {
+    let outcome = ListOutcome {
         total: listing.snapshot.count() as u32,
         unchanged: listing.unchanged(),
         requests: listing.requests,
         not_modified: listing.not_modified,
-    })
+    };
+    // The pages (every installation in full) are sent, saved and done with.
+    drop(listing);
+    crate::memory::release_free_heap();
+    Ok(outcome)
 }
 
 /// The repositories an installation can reach, read with an installation token.
