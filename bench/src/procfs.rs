@@ -61,6 +61,13 @@ fn pss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The kernel's name for a process (`comm`, at most 15 characters), or its PID when gone.
+fn name_of(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| pid.to_string())
+}
+
 /// One process's share of a tree's memory.
 pub struct ProcessPss {
     /// The kernel's name for it (`comm`, at most 15 characters).
@@ -73,9 +80,7 @@ pub fn tree_pss(pid: u32) -> Vec<ProcessPss> {
     let mut processes: Vec<ProcessPss> = tree(pid)
         .into_iter()
         .map(|p| ProcessPss {
-            name: std::fs::read_to_string(format!("/proc/{p}/comm"))
-                .map(|name| name.trim().to_owned())
-                .unwrap_or_else(|_| p.to_string()),
+            name: name_of(p),
             mb: pss_kb(p) as f64 / 1024.0,
         })
         .collect();
@@ -95,8 +100,7 @@ pub fn keep_smaps(pid: u32, label: &str) {
         return;
     };
     for p in tree(pid) {
-        let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
-        let target = format!("{dir}/{label}-{}-{p}.smaps", name.trim());
+        let target = format!("{dir}/{label}-{}-{p}.smaps", name_of(p));
         let _ = std::fs::copy(format!("/proc/{p}/smaps"), target);
     }
 }
