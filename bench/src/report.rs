@@ -239,13 +239,9 @@ impl Report {
         let paint = summary(launches.iter().map(|l| l.to_first_paint_ms));
         let idle = summary(launches.iter().map(|l| l.idle_pss_mb));
         let search = Summary::of(&loaded.search_ms).expect("keystrokes");
-        let idle_breakdown = launches
+        let (processes, idle_breakdown) = launches
             .last()
-            .map(|l| procfs::breakdown(&l.idle_processes))
-            .unwrap_or_default();
-        let processes = launches
-            .last()
-            .map(|l| l.idle_processes.len())
+            .map(|l| (l.idle_processes.len(), procfs::breakdown(&l.idle_processes)))
             .unwrap_or_default();
         let _ = writeln!(
             self.desktop,

@@ -111,13 +111,14 @@ impl Desktop {
         )
         .unwrap();
         // One more try if the first request meets a driver still starting up.
-        let driver = match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
+        let server = format!("http://127.0.0.1:{port}");
+        let driver = match WebDriver::new(&server, caps.clone()).await {
             Ok(driver) => driver,
             Err(_) => {
                 tokio::time::sleep(Duration::from_secs(1)).await;
-                WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-                    .await
-                    .expect("a WebDriver session")
+                WebDriver::new(&server, caps).await.expect(
+                    "a WebDriver session (WebKitWebDriver and tauri-driver: scripts/install-deps.sh)",
+                )
             }
         };
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

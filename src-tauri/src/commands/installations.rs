@@ -68,9 +68,10 @@ pub async fn list_installations(
         requests: listing.requests,
         not_modified: listing.not_modified,
     };
-    // The pages (every installation in full) are sent, saved and done with.
+    // The pages (every installation in full) are sent, saved and done with; their memory
+    // is handed back off the async runtime, without holding up the answer.
     drop(listing);
-    crate::memory::release_free_heap();
+    tokio::task::spawn_blocking(crate::memory::release_free_heap);
     Ok(outcome)
 }
 
