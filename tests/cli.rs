@@ -187,7 +187,8 @@ async fn installations_token_and_revoke_ad_hoc() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn listing_again_uses_the_cache_and_costs_no_rate_limit() {
+async fn listing_again_uses_the_cache_and_is_confirmed_by_304s_within_the_jwt_window() {
+    appwarden_system_tests::jwt_window_with_room(std::time::Duration::from_secs(30)).await;
     let sim = start_sim(SimConfig {
         installations: 250,
         ..Default::default()
@@ -208,16 +209,27 @@ async fn listing_again_uses_the_cache_and_costs_no_rate_limit() {
             api.as_str(),
         ];
         args.extend_from_slice(extra);
-        let before = sim.stats().rate_limit_points;
+        // Pages GitHub answered in full (not 304 Not Modified).
+        let full = || {
+            let stats = sim.stats();
+            stats.by_endpoint["GET /app/installations"] - stats.not_modified
+        };
+        let before = sim
+            .stats()
+            .by_endpoint
+            .get("GET /app/installations")
+            .map(|_| full())
+            .unwrap_or(0);
         let out = tokio::task::block_in_place(|| env.run(&args, None));
         assert!(out.status.success(), "{}", stderr(&out));
-        (out, sim.stats().rate_limit_points - before)
+        (out, full() - before)
     };
     let (first, cost) = list(&[]);
     assert_eq!(cost, 3);
     let cache_dir = env.home.path().join(".cache/appwarden/installations");
     assert_eq!(std::fs::read_dir(&cache_dir).unwrap().count(), 1);
 
+    // A second process in the same JWT window sends the same JWT: GitHub's ETags match.
     let (again, cost) = list(&[]);
     assert_eq!(cost, 0, "three 304s");
     assert_eq!(stdout(&again), stdout(&first), "the same list, confirmed");

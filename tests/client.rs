@@ -4,7 +4,7 @@
 use appwarden_core::github::{ClientOptions, GitHubError, Listing, ListingSnapshot, TokenRequest};
 use appwarden_core::token_cache::TokenSource;
 use appwarden_core::{ApiUrl, AppSession, ErrorCode, PrivateKey, clock};
-use appwarden_system_tests::{fixture, fixture_text, start_sim};
+use appwarden_system_tests::{fixture, fixture_text, jwt_window_with_room, start_sim};
 use ghsim::{FaultKind, FaultRule, SimConfig};
 use std::time::Duration;
 
@@ -263,15 +263,15 @@ async fn a_page_that_keeps_failing_makes_the_listing_fail_not_partial() {
 }
 
 #[tokio::test]
-async fn posts_are_not_retried_on_5xx() {
+async fn writes_are_not_retried_on_5xx() {
     let sim = start_sim(SimConfig::default()).await;
-    sim.inject(FaultRule::new("access_tokens", FaultKind::Status(502)).times(1));
+    sim.inject(FaultRule::new("/suspended", FaultKind::Status(502)).times(1));
     let s = session(&sim, fast_options());
     let id = sim.installations()[0].id;
-    let err = s.token(id, &TokenRequest::default()).await.unwrap_err();
+    let err = s.suspend(id).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::GithubUnavailable);
     assert_eq!(
-        sim.stats().by_endpoint["POST /app/installations/:id/access_tokens"],
+        sim.stats().by_endpoint["PUT /app/installations/:id/suspended"],
         1
     );
 }
@@ -611,28 +611,48 @@ async fn github_rules_the_simulator_enforces() {
             && link.contains("page=1>; rel=\"prev\""),
         "{link}"
     );
+    // GitHub documents no rate limit for requests made with the app's JWT: no headers.
+    assert!(headers.contains_key("x-github-request-id"));
     assert!(
-        headers.contains_key("x-ratelimit-remaining")
-            && headers.contains_key("x-github-request-id")
+        !headers.contains_key("x-ratelimit-remaining"),
+        "{headers:?}"
     );
+    let vary = headers["vary"].to_str().unwrap();
+    assert!(vary.contains("Authorization"), "{vary}");
     let body: Vec<serde_json::Value> = response.json().await.unwrap();
     assert_eq!(body.len(), 100);
     let etag = headers["etag"].to_str().unwrap().to_owned();
-    let points_before = sim.stats().rate_limit_points;
-    let conditional = http
-        .get(format!("{base}/app/installations?per_page=500&page=2"))
+    let conditional = |bearer: String| {
+        http.get(format!("{base}/app/installations?per_page=500&page=2"))
+            .bearer_auth(bearer)
+            .header("user-agent", "t")
+            .header("if-none-match", etag.clone())
+            .send()
+    };
+    // An API version GitHub does not know: 400 with the versions it does.
+    let response = http
+        .get(format!("{base}/app"))
         .bearer_auth(&good)
         .header("user-agent", "t")
-        .header("if-none-match", etag)
+        .header("x-github-api-version", "2020-01-01")
         .send()
         .await
         .unwrap();
-    assert_eq!(conditional.status(), 304);
-    assert_eq!(
-        sim.stats().rate_limit_points,
-        points_before,
-        "a 304 costs nothing"
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Unsupported 'X-GitHub-Api-Version' header")
     );
+    assert_eq!(conditional(good).await.unwrap().status(), 304);
+    assert_eq!(sim.stats().not_modified, 1);
+    // ETags are specific to the credentials: another JWT for the same body does not match.
+    let other_jwt = jwt(chrono::Utc::now() - chrono::Duration::seconds(30))
+        .expose_secret()
+        .to_owned();
+    assert_eq!(conditional(other_jwt).await.unwrap().status(), 200);
 }
 
 #[test]
@@ -700,19 +720,29 @@ async fn enterprise_server_with_its_own_ca_needs_that_ca() {
     assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
 
-/// Lists with `previous`, returning the listing and the rate-limit points it cost.
+/// Lists with `previous`, returning the listing and how many pages GitHub answered in full
+/// (the rest were 304 Not Modified).
 async fn refresh(
     sim: &ghsim::Sim,
     s: &AppSession,
     previous: Option<&ListingSnapshot>,
 ) -> (Listing, u64) {
-    let before = sim.stats().rate_limit_points;
+    let before = sim.stats();
     let listing = s
         .client
         .refresh_installations(&s.signer, previous.cloned(), |_| {})
         .await
         .unwrap();
-    (listing, sim.stats().rate_limit_points - before)
+    let after = sim.stats();
+    let pages = |stats: &ghsim::Stats| {
+        stats
+            .by_endpoint
+            .get("GET /app/installations")
+            .copied()
+            .unwrap_or(0)
+            - stats.not_modified
+    };
+    (listing, pages(&after) - pages(&before))
 }
 
 fn sorted_ids(installations: &[appwarden_core::github::Installation]) -> Vec<u64> {
@@ -728,7 +758,8 @@ fn sim_ids(sim: &ghsim::Sim) -> Vec<u64> {
 }
 
 #[tokio::test]
-async fn refreshing_an_unchanged_list_costs_no_rate_limit() {
+async fn refreshing_an_unchanged_list_with_the_same_jwt_is_answered_by_304s() {
+    jwt_window_with_room(Duration::from_secs(30)).await;
     let sim = start_sim(SimConfig {
         installations: 1_050,
         ..Default::default()
@@ -736,7 +767,7 @@ async fn refreshing_an_unchanged_list_costs_no_rate_limit() {
     .await;
     let s = session(&sim, fast_options());
     let (first, cost) = refresh(&sim, &s, None).await;
-    assert_eq!(cost, 11, "a first listing pays one point per page");
+    assert_eq!(cost, 11, "a first listing has every page in full");
     assert_eq!(first.snapshot.pages.len(), 11);
     assert!(first.snapshot.pages.iter().all(|p| p.etag.is_some()));
 
@@ -754,6 +785,7 @@ async fn refreshing_an_unchanged_list_costs_no_rate_limit() {
 
 #[tokio::test]
 async fn refresh_sees_changes_added_and_removed_installations() {
+    jwt_window_with_room(Duration::from_secs(30)).await;
     let sim = start_sim(SimConfig {
         installations: 300,
         ..Default::default()
@@ -762,7 +794,7 @@ async fn refresh_sees_changes_added_and_removed_installations() {
     let s = session(&sim, fast_options());
     let (first, _) = refresh(&sim, &s, None).await;
 
-    // One installation on page 2 suspended: only that page costs a point.
+    // One installation on page 2 suspended: only that page comes in full.
     let target = first.snapshot.pages[1].installations[5].id;
     sim.set_suspended(target, true);
     let (changed, cost) = refresh(&sim, &s, Some(&first.snapshot)).await;

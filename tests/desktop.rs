@@ -4,7 +4,7 @@
 
 use appwarden_system_tests::desktop::{Desktop, store_app_with_cli};
 use appwarden_system_tests::keyring_session::{Keyring, KeyringSession};
-use appwarden_system_tests::{fixture, fixture_text, start_sim};
+use appwarden_system_tests::{fixture, fixture_text, jwt_window_with_room, start_sim};
 use ghsim::{FaultKind, FaultRule, SimConfig};
 use std::process::Command;
 use std::time::Duration;
@@ -429,7 +429,20 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     app.quit().await;
 
     // Started again with GitHub slow to answer: the list from last time is on screen at once,
-    // marked as refreshing, and the refresh confirms it with 304s (no rate limit spent).
+    // marked as refreshing, and the refresh confirms it with 304s. GitHub's ETags depend on
+    // the JWT, which is the same for every process within a five-minute window: the list is
+    // cached by one more start inside the window the check runs in.
+    jwt_window_with_room(Duration::from_secs(40)).await;
+    let app = Desktop::start(
+        "cached-list-primed",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_DEMO", "1")],
+    )
+    .await;
+    app.wait_text("list-status", |t| t.contains("150 of 150"))
+        .await;
+    app.quit().await;
     sim.set_latency(Duration::from_secs(3));
     let before = sim.stats();
     let app = Desktop::start(
@@ -450,7 +463,7 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     assert_eq!(
         after.not_modified - before.not_modified,
         2,
-        "both pages confirmed by free 304s"
+        "both pages confirmed by 304s (the same JWT)"
     );
     app.quit().await;
 }
@@ -629,6 +642,8 @@ async fn faults_reach_the_window_as_what_to_do_never_as_a_partial_list() {
         ),
     ];
     for (kind, code, words) in cases {
+        // One case at a time (a primary rate limit lasts until its reset).
+        sim.clear_faults();
         sim.inject(FaultRule::new("access_tokens", kind));
         app.el("mint").await.click().await.unwrap();
         let error = app
@@ -642,10 +657,30 @@ async fn faults_reach_the_window_as_what_to_do_never_as_a_partial_list() {
         assert!(text.contains(words), "{code}: {text}");
         app.shot(&format!("02-{code}")).await;
     }
-    // Once GitHub answers again, a token is minted.
+    // A secondary rate limit with a short wait: the window says it is waiting, and until
+    // when, then the token arrives.
     sim.clear_faults();
+    let mints = || sim.stats().by_endpoint["POST /app/installations/:id/access_tokens"];
+    let mints_before = mints();
+    sim.inject(FaultRule::new(
+        "access_tokens",
+        FaultKind::SecondaryRateLimit {
+            retry_after_secs: 3,
+        },
+    ));
     app.el("mint").await.click().await.unwrap();
+    let waiting = app
+        .wait_text("rate-limit-wait", |t| t.contains("waiting until"))
+        .await;
+    assert!(waiting.contains("secondary rate limit"), "{waiting}");
+    assert!(waiting.contains("POST /app/installations/"), "{waiting}");
+    app.shot("03-waiting-out-a-secondary-rate-limit").await;
     app.el("token-panel").await;
+    assert_eq!(
+        mints() - mints_before,
+        2,
+        "the limited request, then its retry"
+    );
     app.quit().await;
 }
 

@@ -52,7 +52,7 @@ fn field<'a>(output: &'a str, key: &str) -> Option<&'a str> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn git_gets_a_repository_scoped_token_and_reject_revokes_it() {
+async fn git_gets_a_repository_scoped_token_and_reject_revokes_it_unless_seconds_old() {
     let session = KeyringSession::start(Keyring::Unlocked);
     let sim = start_sim(SimConfig {
         installations: 12,
@@ -134,19 +134,43 @@ async fn git_gets_a_repository_scoped_token_and_reject_revokes_it() {
     let out = tokio::task::block_in_place(|| git_credential(&env, "fill", &elsewhere));
     assert!(field(&stdout(&out), "password").is_none());
 
-    // git rejects the credential (say a push got 401): erase revokes the token.
-    let reject = format!(
+    // git rejects the credential seconds after getting it (say a push got 401 while GitHub
+    // was still replicating the new token): the token is kept, not revoked.
+    let expiry = field(&answer, "password_expiry_utc").unwrap().to_owned();
+    let check = || async {
+        reqwest::Client::new()
+            .get(format!("{api}/installation/repositories"))
+            .bearer_auth(&token)
+            .header("user-agent", "test")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let reject = |expiry: &str| {
+        format!(
+            "{}\nusername=x-access-token\npassword={token}\npassword_expiry_utc={expiry}\n\n",
+            request.trim_end()
+        )
+    };
+    let out = tokio::task::block_in_place(|| git_credential(&env, "reject", &reject(&expiry)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(check().await, 200, "a token seconds old is not revoked");
+    assert!(!sim.token(&token).unwrap().revoked);
+
+    // Without an expiry git does not say how old it is: kept too (it expires within the hour).
+    let unknown_age = format!(
         "{}\nusername=x-access-token\npassword={token}\n\n",
         request.trim_end()
     );
-    let out = tokio::task::block_in_place(|| git_credential(&env, "reject", &reject));
+    let out = tokio::task::block_in_place(|| git_credential(&env, "reject", &unknown_age));
     assert!(out.status.success(), "{}", stderr(&out));
-    let check = reqwest::Client::new()
-        .get(format!("{api}/installation/repositories"))
-        .bearer_auth(&token)
-        .header("user-agent", "test")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(check.status(), 401, "the token was revoked");
+    assert_eq!(check().await, 200);
+
+    // A token minted twenty minutes ago that git rejects is revoked.
+    let older: i64 = expiry.parse::<i64>().unwrap() - 20 * 60;
+    let out =
+        tokio::task::block_in_place(|| git_credential(&env, "reject", &reject(&older.to_string())));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(check().await, 401, "the token was revoked");
 }

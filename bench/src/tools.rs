@@ -4,7 +4,7 @@
 //! from just before its first request (start-up of Node or Python is not counted).
 
 use appwarden_core::github::{ClientOptions, ListingSnapshot, TokenRequest};
-use appwarden_core::jwt::{Issuer, JwtSigner};
+use appwarden_core::jwt::JwtSigner;
 use appwarden_core::{ApiUrl, AppSession, PrivateKey, clock};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -113,7 +113,7 @@ pub async fn appwarden_refresh(target: &Target, snapshot: &ListingSnapshot) -> L
 /// The serial floor: `GET /app/installations?per_page=100&page=N` one after another until a
 /// page has no `next` link, with one JWT, no concurrency and no cleverness.
 pub async fn serial_floor(target: &Target) -> ListRun {
-    let signer = JwtSigner::new(target.key.clone(), Issuer::new(1, None));
+    let signer = JwtSigner::new(target.key.clone(), 1, None);
     let http = reqwest::Client::builder()
         .user_agent("appwarden-bench-serial-floor")
         .build()

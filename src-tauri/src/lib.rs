@@ -4,11 +4,14 @@
 pub mod commands;
 pub mod ipc;
 mod memory;
+mod rate_limits;
 pub mod state;
 mod webkit;
 
 use appwarden_core::clock;
+use appwarden_core::github::ClientOptions;
 use appwarden_core::store::AppStore;
+use std::sync::{Arc, OnceLock};
 use tauri::Manager;
 
 /// Logs to `desktop.log` in Appwarden's cache directory (kept under 5 MB: started afresh
@@ -57,12 +60,24 @@ pub fn run() {
         }
     };
     let demo = std::env::var("APPWARDEN_DEMO").is_ok_and(|v| v == "1");
+    // Every session tells the window when it waits out a rate limit.
+    let window_handle = Arc::new(OnceLock::new());
+    let options = ClientOptions {
+        on_rate_limit_wait: Some(rate_limits::observer(window_handle.clone())),
+        ..ClientOptions::default()
+    };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state::DesktopState::new(store, clock::system(), demo))
-        .setup(|app| {
+        .manage(state::DesktopState::new(
+            store,
+            clock::system(),
+            options,
+            demo,
+        ))
+        .setup(move |app| {
+            let _ = window_handle.set(app.handle().clone());
             if let Some(window) = app.get_webview_window("main") {
                 webkit::configure(&window);
             }

@@ -44,11 +44,11 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 impl DesktopState {
-    pub fn new(store: AppStore, clock: Arc<dyn Clock>, demo: bool) -> Self {
+    pub fn new(store: AppStore, clock: Arc<dyn Clock>, options: ClientOptions, demo: bool) -> Self {
         Self {
             store,
             clock,
-            options: ClientOptions::default(),
+            options,
             demo,
             listing_cache: ListingCache::default_location(),
             sessions: tokio::sync::Mutex::new(HashMap::new()),

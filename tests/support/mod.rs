@@ -170,3 +170,17 @@ pub fn kill_after_keyring_write(mut command: Command, scratch: &Path) {
     child.kill().unwrap(); // SIGKILL: no destructor or clean-up runs
     child.wait().unwrap();
 }
+
+/// Waits, if need be, until at least `room` is left of the current JWT window, so that every
+/// JWT a short test signs (in any process) is the same one: GitHub's ETags depend on the
+/// request's credentials, and Appwarden's JWTs change from one five-minute window to the next.
+pub async fn jwt_window_with_room(room: std::time::Duration) {
+    use appwarden_core::jwt::{SHARED_WINDOW, window_start};
+    let now = chrono::Utc::now();
+    let left = (window_start(now) + SHARED_WINDOW - now)
+        .to_std()
+        .unwrap_or_default();
+    if left < room {
+        tokio::time::sleep(left + std::time::Duration::from_millis(200)).await;
+    }
+}

@@ -112,7 +112,8 @@ pub struct HookConfigArgs {
 pub struct DeliveriesArgs {
     #[command(flatten)]
     pub app: AppArgs,
-    /// Only failed deliveries (the receiver answered 4xx or 5xx).
+    /// Only failed deliveries: the receiver answered other than 2xx/3xx, or never answered
+    /// (a timeout). Redelivery counts the same ones.
     #[arg(long)]
     pub failed: bool,
     /// Only this event (`push`), or one action of it (`pull_request.opened`).

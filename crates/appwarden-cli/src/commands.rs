@@ -7,7 +7,9 @@ use crate::args::{
 use crate::args::{HostCommand, InstallationCommand, KeyringCommand};
 use crate::{input, output};
 use appwarden_core::git_credential::{self, CredentialRequest};
-use appwarden_core::github::{ClientOptions, GitHubClient, Installation, TokenRequest};
+use appwarden_core::github::{
+    ClientOptions, GitHubClient, Installation, RateLimitKind, TokenRequest, WaitObserver,
+};
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore, NewApp};
 use appwarden_core::{AccessToken, ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock, key};
@@ -142,7 +144,8 @@ fn confirm_login(action: &str, login: &str, given: Option<&str>) -> Result<(), E
 }
 
 /// git's credential helper. Answers `get` for a stored app's host with a token scoped to the
-/// repository in `path`; `erase` revokes the token git rejected; `store` does nothing (a
+/// repository in `path`; `erase` revokes the token git rejected unless it is seconds old (or
+/// of unknown age); `store` does nothing (a
 /// token is never written anywhere). For hosts no app serves it answers nothing, and it
 /// never fails git: problems go to stderr and git moves on to its other helpers.
 fn git_credential(operation: &str) -> Result<i32, Error> {
@@ -205,9 +208,11 @@ fn git_credential_get(request: &CredentialRequest) -> Result<Option<String>, Err
                 ..TokenRequest::default()
             };
             let (token, _) = session.token(installation.id, &scope).await?;
+            // git compares the expiry with this computer's clock: GitHub's expiry is
+            // converted with the clock difference learnt from GitHub's answers.
             return Ok(Some(git_credential::answer(
                 token.token.expose_secret(),
-                token.expires_at,
+                session.client.to_local_time(token.expires_at),
             )));
         }
         Ok(None)
@@ -222,6 +227,11 @@ fn git_credential_erase(request: &CredentialRequest) -> Result<Option<String>, E
     else {
         return Ok(None);
     };
+    // A token minted seconds ago may be refused only while GitHub replicates it: it is
+    // kept, as is one whose age git does not say (it expires within the hour anyway).
+    if !git_credential::should_revoke_on_erase(request, chrono::Utc::now()) {
+        return Ok(None);
+    }
     let Some(session) = git_sessions(request)?.into_iter().next() else {
         return Ok(None);
     };
@@ -541,6 +551,24 @@ fn verify(store: &AppStore, name: &str, json: bool) -> Result<i32, Error> {
     Ok(if all_accepted { 0 } else { 1 })
 }
 
+/// The CLI says on stderr when it waits out a rate limit, and until when.
+fn announcing_waits(options: ClientOptions) -> ClientOptions {
+    ClientOptions {
+        on_rate_limit_wait: Some(WaitObserver::new(|wait| {
+            let what = match wait.kind {
+                RateLimitKind::Primary => "rate limit is used up",
+                RateLimitKind::Secondary => "secondary rate limit was hit",
+            };
+            eprintln!(
+                "GitHub's {what} ({}): waiting until {} UTC…",
+                wait.endpoint,
+                wait.until.format("%H:%M:%S")
+            );
+        })),
+        ..options
+    }
+}
+
 fn stored_session(
     store: &AppStore,
     app: &AppConfig,
@@ -548,7 +576,7 @@ fn stored_session(
     options: ClientOptions,
 ) -> Result<AppSession, Error> {
     let api_url = ApiUrl::parse(&app.api_url)?;
-    let options = store.client_options(&api_url, options)?;
+    let options = store.client_options(&api_url, announcing_waits(options))?;
     AppSession::new(
         api_url,
         app.app_id,
@@ -572,7 +600,7 @@ pub(crate) fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSessi
             .map(ApiUrl::parse)
             .transpose()?
             .unwrap_or_default();
-        let mut options = options;
+        let mut options = announcing_waits(options);
         if let Some(file) = &args.ca_cert {
             let pem = appwarden_core::store::certificate_pem(&read_text(file)?)?;
             options.extra_root_certificates.push(pem);

@@ -83,6 +83,11 @@ impl ApiUrl {
         Ok(Self(base))
     }
 
+    /// Whether this is an Enterprise Server's API (`https://HOST/api/v3`).
+    pub fn is_enterprise_server(&self) -> bool {
+        self.0.ends_with("/api/v3")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

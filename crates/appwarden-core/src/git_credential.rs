@@ -17,6 +17,8 @@ pub struct CredentialRequest {
     pub username: Option<String>,
     /// Present on `erase` (and `store`): the credential git used.
     pub password: Option<String>,
+    /// Present on `erase` from git 2.41 on: the expiry this helper gave with the token.
+    pub password_expiry_utc: Option<DateTime<Utc>>,
 }
 
 impl CredentialRequest {
@@ -40,6 +42,9 @@ impl CredentialRequest {
             path: take("path"),
             username: take("username"),
             password: take("password"),
+            password_expiry_utc: take("password_expiry_utc")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .and_then(|secs| DateTime::from_timestamp(secs, 0)),
         }
     }
 
@@ -69,12 +74,31 @@ impl CredentialRequest {
     }
 }
 
+/// How long installation tokens live (GitHub: "expire after 1 hour").
+pub const TOKEN_LIFETIME: chrono::Duration = chrono::Duration::hours(1);
+
+/// A token younger than this is not revoked when git rejects it: GitHub may refuse a new
+/// token for a few seconds while it replicates (octokit/auth-app.js waits up to 5 s), and
+/// revoking it then would turn a passing refusal into a lasting one.
+pub const KEEP_YOUNGER_THAN: chrono::Duration = chrono::Duration::seconds(30);
+
+/// Whether git's `erase` should revoke the token it names: only a token whose age is known
+/// from the expiry this helper gave (git 2.41 and later send it back) and is past
+/// [`KEEP_YOUNGER_THAN`]. Without an expiry the age is unknown and the token is left to
+/// expire by itself within the hour.
+pub fn should_revoke_on_erase(request: &CredentialRequest, local_now: DateTime<Utc>) -> bool {
+    request
+        .password_expiry_utc
+        .is_some_and(|expiry| local_now - (expiry - TOKEN_LIFETIME) >= KEEP_YOUNGER_THAN)
+}
+
 /// The answer to `get`: the token as the password of `x-access-token`, with its expiry so
-/// that git (2.41 and later) and credential caches drop it in time.
-pub fn answer(token: &str, expires_at: DateTime<Utc>) -> String {
+/// that git (2.41 and later) and credential caches drop it in time. `expires_local` must be
+/// on this computer's clock (git compares it with the local time), not GitHub's.
+pub fn answer(token: &str, expires_local: DateTime<Utc>) -> String {
     format!(
         "username=x-access-token\npassword={token}\npassword_expiry_utc={}\n",
-        expires_at.timestamp()
+        expires_local.timestamp()
     )
 }
 
@@ -134,6 +158,24 @@ mod tests {
         let sim = ApiUrl::parse("http://127.0.0.1:8080").unwrap();
         assert!(request("http", "127.0.0.1:8080").served_by(&sim));
         assert!(!request("https", "127.0.0.1:8080").served_by(&sim));
+    }
+
+    #[test]
+    fn erase_revokes_only_tokens_known_to_be_older_than_the_replication_grace() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let erase = |expiry: Option<i64>| {
+            let mut text = "protocol=https\nhost=github.com\npassword=ghs_x\n".to_owned();
+            if let Some(expiry) = expiry {
+                text.push_str(&format!("password_expiry_utc={expiry}\n"));
+            }
+            CredentialRequest::parse(&text)
+        };
+        let minted_ago = |secs: i64| Some(now.timestamp() + 3600 - secs);
+        assert!(!should_revoke_on_erase(&erase(minted_ago(3)), now));
+        assert!(!should_revoke_on_erase(&erase(minted_ago(29)), now));
+        assert!(should_revoke_on_erase(&erase(minted_ago(30)), now));
+        assert!(should_revoke_on_erase(&erase(minted_ago(1200)), now));
+        assert!(!should_revoke_on_erase(&erase(None), now), "age unknown");
     }
 
     #[test]

@@ -2,21 +2,24 @@
 //! most 10; the minute of margin absorbs small clock differences), `iss` the client ID when
 //! known, else the app ID, always as a string.
 //!
-//! A [`JwtSigner`] reuses its last JWT until shortly before it expires, so a burst of
-//! requests costs one signature. Signing uses jsonwebtoken's aws-lc backend; the `rsa`
+//! A [`JwtSigner`] signs one JWT per five-minute window, as of the window's start, and
+//! reuses it within the window: a burst of requests costs one signature, and separate runs
+//! inside one window send the same JWT. Signing uses jsonwebtoken's aws-lc backend; the `rsa`
 //! crate's private-key operations are never used.
 
 use crate::key::PrivateKey;
 use crate::secret::Jwt;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How far `iat` is put in the past, as GitHub recommends.
 pub const IAT_BACKDATE: Duration = Duration::seconds(60);
 /// How far `exp` is put in the future of "now".
 pub const LIFETIME: Duration = Duration::seconds(9 * 60);
-/// A cached JWT is replaced when it has less than this left.
-pub const REUSE_MARGIN: Duration = Duration::seconds(60);
+/// JWTs are signed as of the start of a window this long, so that every signer makes the
+/// same JWT within it. A JWT made that way still has over four minutes left when it is used.
+pub const SHARED_WINDOW: Duration = Duration::seconds(5 * 60);
 
 /// The `iss` claim: GitHub accepts the app ID or (recommended) the client ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,43 +81,108 @@ pub struct SignedJwt {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Signs JWTs for one app key and reuses them while they are fresh.
+/// The start of the shared window that `now` falls in (see [`SHARED_WINDOW`]).
+pub fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let window = SHARED_WINDOW.num_seconds();
+    let start = now.timestamp().div_euclid(window) * window;
+    DateTime::from_timestamp(start, 0).unwrap_or(now)
+}
+
+/// Signs JWTs for one app key, one per [`SHARED_WINDOW`], and reuses it within the window.
+///
+/// The JWT of a window is signed as of the window's start, so every signer of this key and
+/// issuer (another process, the CLI next to the window) makes the very same JWT within it:
+/// RS256 (PKCS#1 v1.5) signatures are deterministic. GitHub's ETags depend on the
+/// request's `Authorization`, so only then can a listing cached by one run be confirmed
+/// by free 304s in the next.
+///
+/// The issuer is the client ID when one is known and allowed, else the app ID. Enterprise
+/// Server accepts a client ID only from 3.18; [`JwtSigner::use_app_id`] switches for good.
 #[derive(Debug)]
 pub struct JwtSigner {
     key: PrivateKey,
+    app_id: u64,
+    client_id: Option<String>,
+    use_client_id: AtomicBool,
+    cached: Mutex<Option<CachedJwt>>,
+}
+
+#[derive(Debug)]
+struct CachedJwt {
+    window: DateTime<Utc>,
     issuer: Issuer,
-    cached: Mutex<Option<SignedJwt>>,
+    signed: SignedJwt,
 }
 
 impl JwtSigner {
-    pub fn new(key: PrivateKey, issuer: Issuer) -> Self {
+    /// A signer that uses `client_id` as the issuer when given, else the app ID.
+    pub fn new(key: PrivateKey, app_id: u64, client_id: Option<&str>) -> Self {
+        let client_id = client_id
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned);
         Self {
             key,
-            issuer,
+            app_id,
+            use_client_id: AtomicBool::new(client_id.is_some()),
+            client_id,
             cached: Mutex::new(None),
         }
     }
 
-    pub fn issuer(&self) -> &Issuer {
-        &self.issuer
+    /// The issuer the next JWT carries.
+    pub fn issuer(&self) -> Issuer {
+        let client_id = self
+            .client_id
+            .as_deref()
+            .filter(|_| self.use_client_id.load(Ordering::Relaxed));
+        Issuer::new(self.app_id, client_id)
+    }
+
+    /// Whether JWTs carry the client ID as their issuer.
+    pub fn uses_client_id(&self) -> bool {
+        self.client_id.is_some() && self.use_client_id.load(Ordering::Relaxed)
+    }
+
+    /// Signs with the app ID from now on (for Enterprise Server before 3.18). True when
+    /// that changed the issuer.
+    pub fn use_app_id(&self) -> bool {
+        let changed = self.uses_client_id();
+        self.use_client_id.store(false, Ordering::Relaxed);
+        changed
+    }
+
+    /// Signs with the client ID (when one is known) from now on. True when that changed
+    /// the issuer.
+    pub fn use_client_id(&self) -> bool {
+        let changed = self.client_id.is_some() && !self.uses_client_id();
+        self.use_client_id.store(true, Ordering::Relaxed);
+        changed
     }
 
     pub fn key(&self) -> &PrivateKey {
         &self.key
     }
 
-    /// A JWT valid at `now` (GitHub's time, already corrected for clock skew).
+    /// The JWT of the window `now` falls in (`now` is GitHub's time, already corrected for
+    /// clock skew).
     pub fn jwt(&self, now: DateTime<Utc>) -> Result<Jwt, SignError> {
+        let window = window_start(now);
+        let issuer = self.issuer();
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(signed) = cached.as_ref() {
-            let issued_at = signed.expires_at - LIFETIME;
-            if issued_at <= now && now + REUSE_MARGIN < signed.expires_at {
-                return Ok(signed.jwt.clone());
-            }
+        if let Some(entry) = cached.as_ref()
+            && entry.window == window
+            && entry.issuer == issuer
+        {
+            return Ok(entry.signed.jwt.clone());
         }
-        let signed = sign(&self.key, &self.issuer, now)?;
+        let signed = sign(&self.key, &issuer, window)?;
         let jwt = signed.jwt.clone();
-        *cached = Some(signed);
+        *cached = Some(CachedJwt {
+            window,
+            issuer,
+            signed,
+        });
         Ok(jwt)
     }
 

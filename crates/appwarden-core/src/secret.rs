@@ -69,10 +69,63 @@ secret_string!(
     /// A signed GitHub App JSON Web Token.
     Jwt
 );
-secret_string!(
-    /// An installation access token (`ghs_…`).
-    AccessToken
-);
+/// An installation access token (`ghs_…`), with when this process minted it (if it did):
+/// GitHub may refuse a token for a few seconds after minting it while it replicates.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct AccessToken {
+    value: String,
+    #[zeroize(skip)]
+    minted: Option<std::time::Instant>,
+}
+
+impl AccessToken {
+    /// A token from elsewhere (typed, piped, given by git): its age is unknown.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            minted: None,
+        }
+    }
+
+    /// A token GitHub has just minted for this process.
+    pub fn minted_now(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            minted: Some(std::time::Instant::now()),
+        }
+    }
+
+    /// How long ago this process minted it; `None` for a token from elsewhere.
+    pub fn age(&self) -> Option<std::time::Duration> {
+        self.minted.map(|at| at.elapsed())
+    }
+
+    /// The secret itself. Call only where it must leave the process (an HTTP header, the
+    /// terminal, the clipboard), never for logging.
+    pub fn expose_secret(&self) -> &str {
+        &self.value
+    }
+}
+
+impl PartialEq for AccessToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for AccessToken {}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
 secret_string!(
     /// A webhook secret: the HMAC key GitHub signs deliveries with.
     WebhookSecret

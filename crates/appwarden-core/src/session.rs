@@ -8,7 +8,7 @@ use crate::github::{
     ClientOptions, DeliveryDetails, DeliveryFilter, DeliveryList, GitHubClient, InstallationToken,
     ListError, Listing, PageEvent, TokenRequest, WebhookConfig, WebhookConfigUpdate,
 };
-use crate::jwt::{Issuer, JwtSigner};
+use crate::jwt::JwtSigner;
 use crate::key::PrivateKey;
 use crate::listing_cache::{CachedListing, ListingCache};
 use crate::redelivery::{
@@ -35,13 +35,21 @@ impl AppSession {
         clock: Arc<dyn Clock>,
         options: ClientOptions,
     ) -> Result<Self, Error> {
-        let client = GitHubClient::new(api_url, clock.clone(), options)?;
-        let signer = JwtSigner::new(key, Issuer::new(app_id, client_id));
+        // Every Enterprise Server accepts the app ID as issuer, but only 3.18 and later the
+        // client ID: there the app ID is used, and nothing is refused first.
+        let enterprise_server = api_url.is_enterprise_server();
+        let client = GitHubClient::new(api_url, clock, options)?;
+        let signer = JwtSigner::new(key, app_id, client_id);
+        if enterprise_server {
+            signer.use_app_id();
+        }
+        // A token's remaining life is judged on GitHub's clock, which issued its expiry.
+        let tokens = TokenCache::new(client.github_clock());
         Ok(Self {
             client,
             signer,
             app_id,
-            tokens: TokenCache::new(clock),
+            tokens,
         })
     }
 

@@ -176,21 +176,55 @@ fn jwt_claims_follow_githubs_rules() {
 }
 
 #[test]
-fn signer_reuses_its_jwt_until_near_expiry() {
-    let key = PrivateKey::from_pem(&read("rsa2048-pkcs1.pem")).unwrap();
-    let signer = jwt::JwtSigner::new(key, jwt::Issuer::new(1, None));
-    let t0 = chrono::Utc::now();
-    let first = signer.jwt(t0).unwrap();
+fn signer_makes_one_jwt_per_window_the_same_in_every_signer() {
+    use base64::Engine;
+    let key = || PrivateKey::from_pem(&read("rsa2048-pkcs1.pem")).unwrap();
+    let claims = |jwt: &appwarden_core::Jwt| {
+        let part = jwt.expose_secret().split('.').nth(1).unwrap().to_owned();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+    };
+    let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
     assert_eq!(
-        signer.jwt(t0 + chrono::Duration::minutes(7)).unwrap(),
+        jwt::window_start(start),
+        start,
+        "1,800,000,000 is a multiple of 300"
+    );
+    let signer = jwt::JwtSigner::new(key(), 1, None);
+    let first = signer.jwt(start + chrono::Duration::seconds(10)).unwrap();
+    // Another signer (another process) later in the same window makes the very same JWT.
+    let other = jwt::JwtSigner::new(key(), 1, None);
+    assert_eq!(
+        other.jwt(start + chrono::Duration::seconds(299)).unwrap(),
         first
     );
-    assert_ne!(
-        signer
-            .jwt(t0 + chrono::Duration::minutes(8) + chrono::Duration::seconds(1))
-            .unwrap(),
+    assert_eq!(
+        signer.jwt(start + chrono::Duration::seconds(200)).unwrap(),
         first
     );
+    let c = claims(&first);
+    assert_eq!(
+        c["iat"],
+        1_800_000_000 - 60,
+        "60 s before the window's start"
+    );
+    assert_eq!(c["exp"], 1_800_000_000 + 540, "ten minutes after iat");
+    // Even used at the window's last second it has over four minutes left.
+    assert!(c["exp"].as_i64().unwrap() - (1_800_000_000 + 299) > 240);
+    // The next window: a new JWT.
+    let next = signer.jwt(start + chrono::Duration::seconds(300)).unwrap();
+    assert_ne!(next, first);
+    assert_eq!(claims(&next)["iat"], 1_800_000_000 + 300 - 60);
+
+    // The issuer: the client ID when known, the app ID after falling back.
+    let with_client = jwt::JwtSigner::new(key(), 7, Some("Iv23liABC"));
+    assert!(with_client.uses_client_id());
+    assert_eq!(claims(&with_client.jwt(start).unwrap())["iss"], "Iv23liABC");
+    assert!(with_client.use_app_id(), "the issuer changed");
+    assert!(!with_client.use_app_id(), "only once");
+    assert_eq!(claims(&with_client.jwt(start).unwrap())["iss"], "7");
 }
 
 #[test]

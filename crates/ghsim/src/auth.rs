@@ -12,6 +12,8 @@ pub const EXP_TOO_FAR: &str = "'Expiration time' claim ('exp') is too far in the
 pub const EXP_INVALID: &str = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
 pub const IAT_INVALID: &str = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
 pub const BAD_CREDENTIALS: &str = "Bad credentials";
+/// Enterprise Server before 3.18, given a client ID as issuer.
+pub const ISS_NOT_INTEGER: &str = "'Issuer' claim ('iss') must be an Integer";
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -35,9 +37,14 @@ pub fn bearer(header: Option<&str>) -> Option<&str> {
 }
 
 /// Checks a JWT: RS256, signed by one of the issuing app's registered keys, `iss` the app
-/// ID (string or number) or client ID, `exp` in the future but at most 10 minutes ahead,
-/// `iat` present and not in the future.
-pub fn verify_jwt(jwt: &str, apps: &[SimApp], now: DateTime<Utc>) -> Result<u64, Unauthorized> {
+/// ID (string or number) or, where `client_id_issuer` allows it, the client ID; `exp` in
+/// the future but at most 10 minutes ahead, `iat` present and not in the future.
+pub fn verify_jwt(
+    jwt: &str,
+    apps: &[SimApp],
+    now: DateTime<Utc>,
+    client_id_issuer: bool,
+) -> Result<u64, Unauthorized> {
     let undecodable = Unauthorized(JWT_UNDECODABLE);
     let header = jsonwebtoken::decode_header(jwt).map_err(|_| undecodable.clone())?;
     if header.alg != jsonwebtoken::Algorithm::RS256 {
@@ -58,6 +65,9 @@ pub fn verify_jwt(jwt: &str, apps: &[SimApp], now: DateTime<Utc>) -> Result<u64,
         .iter()
         .find(|app| app.client_id == issuer || app.id.to_string() == issuer)
         .ok_or(undecodable.clone())?;
+    if !client_id_issuer && app.id.to_string() != issuer {
+        return Err(Unauthorized(ISS_NOT_INTEGER));
+    }
 
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.validate_exp = false;
@@ -86,14 +96,22 @@ pub fn verify_jwt(jwt: &str, apps: &[SimApp], now: DateTime<Utc>) -> Result<u64,
     Ok(app.id)
 }
 
-/// Checks an installation token: known, not revoked, not expired.
+/// Checks an installation token: known, replicated (minted over `replication` ago), not
+/// revoked, not expired.
 pub fn verify_token(
     token: &str,
     tokens: &HashMap<String, SimToken>,
     now: DateTime<Utc>,
+    replication: std::time::Duration,
 ) -> Result<u64, Unauthorized> {
     match tokens.get(token) {
-        Some(record) if !record.revoked && record.expires_at > now => Ok(record.installation_id),
+        Some(record)
+            if !record.revoked
+                && record.expires_at > now
+                && record.minted.elapsed() >= replication =>
+        {
+            Ok(record.installation_id)
+        }
         _ => Err(Unauthorized(BAD_CREDENTIALS)),
     }
 }

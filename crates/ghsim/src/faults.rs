@@ -16,10 +16,15 @@ pub enum FaultKind {
     SlowBody(Duration),
     /// A 200 whose body is not the JSON the endpoint promises.
     MalformedJson,
-    /// 403 with `x-ratelimit-remaining: 0`, resetting in this many seconds.
+    /// 403 with `x-ratelimit-remaining: 0`, resetting in this many seconds. Until then
+    /// (the reset second included) every request the rule matches is refused the same way,
+    /// however many times the rule was to fire.
     PrimaryRateLimit { reset_in_secs: u64 },
-    /// 403 with `Retry-After`.
+    /// 403 "You have exceeded a secondary rate limit" with `Retry-After`.
     SecondaryRateLimit { retry_after_secs: u64 },
+    /// The same without `Retry-After`, as GitHub sometimes answers (octokit's throttling
+    /// plugin: "The Retry-After header can sometimes be blank").
+    SecondaryRateLimitWithoutRetryAfter,
     /// 403: the organization's IP allow list refuses the caller.
     IpAllowList,
 }
@@ -34,6 +39,8 @@ pub struct FaultRule {
     pub skip: u32,
     /// How many times to fire; `None` for always.
     pub times: Option<u32>,
+    /// A primary rate limit this rule answered lasts until this second (included).
+    limited_until: Option<i64>,
 }
 
 impl FaultRule {
@@ -44,6 +51,7 @@ impl FaultRule {
             kind,
             skip: 0,
             times: Some(1),
+            limited_until: None,
         }
     }
 
@@ -67,30 +75,44 @@ impl FaultRule {
         self
     }
 
-    /// Consumes one firing if the rule matches the request.
-    pub(crate) fn fire(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+    /// Consumes one firing if the rule matches the request (at `now`, epoch seconds on the
+    /// simulated clock).
+    pub(crate) fn fire(&mut self, method: &str, path: &str, now: i64) -> Option<FaultKind> {
         if self.method.as_deref().is_some_and(|m| m != method)
             || !path.contains(&self.path_contains)
         {
             return None;
         }
+        if let Some(until) = self.limited_until {
+            if now <= until {
+                return Some(FaultKind::PrimaryRateLimit {
+                    reset_in_secs: (until - now) as u64,
+                });
+            }
+            self.limited_until = None;
+        }
         if self.skip > 0 {
             self.skip -= 1;
             return None;
         }
-        match &mut self.times {
-            Some(0) => None,
+        let kind = match &mut self.times {
+            Some(0) => return None,
             Some(n) => {
                 *n -= 1;
-                Some(self.kind.clone())
+                self.kind.clone()
             }
-            None => Some(self.kind.clone()),
+            None => self.kind.clone(),
+        };
+        if let FaultKind::PrimaryRateLimit { reset_in_secs } = kind {
+            self.limited_until = Some(now + reset_in_secs as i64);
         }
+        Some(kind)
     }
 }
 
 /// Parses `--fault` arguments of the binary: `PATH:KIND[:N]`, where KIND is a status code,
-/// `reset`, `slow`, `malformed`, `ratelimit`, `secondary` or `ipallow`, and N the number of
+/// `reset`, `slow`, `malformed`, `ratelimit`, `secondary`, `secondary-bare` (no
+/// `Retry-After`) or `ipallow`, and N the number of
 /// times (default: always).
 pub fn parse_rule(spec: &str) -> Result<FaultRule, String> {
     let parts: Vec<&str> = spec.split(':').collect();
@@ -115,6 +137,7 @@ pub fn parse_rule(spec: &str) -> Result<FaultRule, String> {
         "secondary" => FaultKind::SecondaryRateLimit {
             retry_after_secs: 60,
         },
+        "secondary-bare" => FaultKind::SecondaryRateLimitWithoutRetryAfter,
         "ipallow" => FaultKind::IpAllowList,
         code => FaultKind::Status(
             code.parse()

@@ -3,7 +3,7 @@
 //! `GET /app/hook/deliveries/{id}` and `POST /app/hook/deliveries/{id}/attempts`.
 //! A child of the server module, sharing its authentication and answer helpers.
 
-use super::{Refusal, Sh, answer, app_bucket, bases, error, per_page, require_app};
+use super::{Billing, Refusal, Sh, answer, bases, error, per_page, require_app};
 use crate::hooks::SimDelivery;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 pub(super) async fn get_config(State(shared): Sh, headers: HeaderMap) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let body = state.hook.config.render();
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &body,
@@ -38,7 +38,7 @@ fn invalid(field: &str, message: &str) -> Response {
 
 pub(super) async fn patch_config(State(shared): Sh, headers: HeaderMap, body: Bytes) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&body) else {
         return error(400, "Problems parsing JSON");
     };
@@ -81,7 +81,7 @@ pub(super) async fn patch_config(State(shared): Sh, headers: HeaderMap, body: By
     let body = state.hook.config.render();
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &body,
@@ -113,7 +113,7 @@ pub(super) async fn list_deliveries(
     Query(query): Query<DeliveriesQuery>,
 ) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let (api, _) = bases(&headers, shared.prefix);
     let per_page = per_page(query.per_page.as_deref());
     let start = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
@@ -154,7 +154,7 @@ pub(super) async fn list_deliveries(
     });
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &Value::Array(page),
@@ -168,7 +168,7 @@ pub(super) async fn get_delivery(
     Path(id): Path<String>,
 ) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let url = state.hook.config.url.clone();
     let Some(body) = id
         .parse::<u64>()
@@ -180,7 +180,7 @@ pub(super) async fn get_delivery(
     };
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &body,
@@ -194,7 +194,7 @@ pub(super) async fn redeliver(
     Path(id): Path<String>,
 ) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let now = state.now();
     let Some(_) = id
         .parse::<u64>()
@@ -205,7 +205,7 @@ pub(super) async fn redeliver(
     };
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::ACCEPTED,
         &json!({}),

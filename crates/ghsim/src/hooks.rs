@@ -90,6 +90,9 @@ impl SimDelivery {
     pub fn status(&self) -> String {
         if self.status_code == 200 {
             "OK".into()
+        } else if self.status_code == 0 {
+            // GitHub does not document its words for a receiver that never answered.
+            "timed out".into()
         } else {
             format!("Invalid HTTP Response: {}", self.status_code)
         }
@@ -166,8 +169,9 @@ pub struct SimHook {
 }
 
 impl SimHook {
-    /// `count` deliveries spread over the 70 hours before `now`: one in six failed with a
-    /// 5xx; half of those failures were already redelivered successfully ten minutes later.
+    /// `count` deliveries spread over the 70 hours before `now`: one in six failed (a 4xx or
+    /// 5xx, or no answer at all: status code 0); half of those failures were already
+    /// redelivered successfully ten minutes later, none of the unanswered ones.
     /// `installations` are (installation ID, first repository ID) pairs to attribute events to.
     pub fn seeded(
         app_id: u64,
@@ -203,8 +207,10 @@ impl SimHook {
                 },
             };
             let failed = i % 6 == 2;
+            // Status code 0: the receiver never answered (a timeout, a refused connection).
+            // GitHub's `status=failure` (400-599) does not return these.
             let status = if failed {
-                [502, 500, 503, 404][(i / 6) % 4]
+                [502, 0, 503, 404, 500, 0][(i / 6) % 6]
             } else {
                 200
             };
@@ -260,6 +266,8 @@ impl SimHook {
             request_headers: headers,
             response_body: if ok {
                 "ok".into()
+            } else if status_code == 0 {
+                String::new()
             } else {
                 format!("<html><body><h1>{status_code}</h1></body></html>")
             },
@@ -332,6 +340,8 @@ mod tests {
             })
             .count();
         assert_eq!(recovered, 5);
+        let unanswered = failed.iter().filter(|d| d.status_code == 0).count();
+        assert_eq!(unanswered, 3, "outside GitHub's status=failure (400-599)");
         assert!(hook.deliveries.iter().all(|d| d.delivered_at <= now));
         let ids: std::collections::HashSet<_> = hook.deliveries.iter().map(|d| d.id).collect();
         assert_eq!(ids.len(), hook.deliveries.len());

@@ -47,6 +47,12 @@ pub struct SimConfig {
     pub clock_offset: chrono::Duration,
     /// Serve under `/api/v3`, as Enterprise Server does.
     pub ghes: bool,
+    /// Enterprise Server's version, sent as `X-GitHub-Enterprise-Version`; before 3.18 a
+    /// client ID is refused as a JWT's issuer. `None` in Enterprise Server mode is 3.19.0.
+    pub ghes_version: Option<String>,
+    /// How long a new installation token answers 401 "Bad credentials" (GitHub replicates
+    /// new tokens; octokit/auth-app.js#65).
+    pub token_replication: Duration,
     /// Serve HTTPS with a certificate from a generated CA (see [`Sim::ca_pem`]).
     pub tls: bool,
     /// Webhook deliveries seeded over the last 70 hours.
@@ -67,6 +73,8 @@ impl Default for SimConfig {
             latency: Duration::ZERO,
             clock_offset: chrono::Duration::zero(),
             ghes: false,
+            ghes_version: None,
+            token_replication: Duration::ZERO,
             tls: false,
             webhook_deliveries: 60,
             port: 0,
@@ -119,6 +127,17 @@ pub fn generate_key_pair(bits: usize) -> Result<(String, Vec<u8>), String> {
     Ok((pem, public))
 }
 
+/// The Enterprise Server version ghsim reports when none is given.
+pub const DEFAULT_GHES_VERSION: &str = "3.19.0";
+
+/// Whether an Enterprise Server version accepts a client ID as a JWT's issuer (3.18 on).
+fn accepts_client_id_issuer(version: &str) -> bool {
+    let mut parts = version
+        .split('.')
+        .map(|p| p.trim().parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (3, 18)
+}
+
 /// A running simulator. Dropping it stops the server.
 pub struct Sim {
     addr: SocketAddr,
@@ -157,15 +176,21 @@ impl Sim {
         } else {
             ""
         };
+        let enterprise_version = config
+            .ghes_version
+            .clone()
+            .or_else(|| config.ghes.then(|| DEFAULT_GHES_VERSION.to_owned()));
+        let mut state = SimState::new(vec![app], installations, hook, config.clock_offset);
+        state.token_replication = config.token_replication;
+        state.rate_limits = !config.ghes;
+        state.client_id_issuer = enterprise_version
+            .as_deref()
+            .is_none_or(accepts_client_id_issuer);
         let shared = Arc::new(Shared {
-            state: std::sync::Mutex::new(SimState::new(
-                vec![app],
-                installations,
-                hook,
-                config.clock_offset,
-            )),
+            state: std::sync::Mutex::new(state),
             prefix,
             latency_ms: AtomicU64::new(config.latency.as_millis() as u64),
+            enterprise_version,
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
@@ -246,6 +271,11 @@ impl Sim {
 
     pub fn set_clock_offset(&self, offset: chrono::Duration) {
         self.shared.lock().clock_offset = offset;
+    }
+
+    /// How long a new token is refused while it replicates.
+    pub fn set_token_replication(&self, delay: Duration) {
+        self.shared.lock().token_replication = delay;
     }
 
     /// Registers another public key (PKCS#1 DER) for the app.

@@ -24,6 +24,14 @@ struct Args {
     /// Serve under /api/v3, as GitHub Enterprise Server does.
     #[arg(long)]
     ghes: bool,
+    /// The Enterprise Server version to report (X-GitHub-Enterprise-Version); before 3.18 a
+    /// client ID is refused as a JWT's issuer. Implies --ghes. Default with --ghes: 3.19.0.
+    #[arg(long, value_name = "X.Y")]
+    ghes_version: Option<String>,
+    /// A new installation token answers 401 "Bad credentials" for this long, as GitHub's
+    /// replication delay.
+    #[arg(long, default_value_t = 0)]
+    token_replication_ms: u64,
     /// Serve HTTPS with a certificate from a generated CA, written to --write-ca.
     #[arg(long, requires = "write_ca")]
     tls: bool,
@@ -41,7 +49,7 @@ struct Args {
     #[arg(long)]
     write_demo_key: Option<PathBuf>,
     /// Inject a fault, PATH:KIND[:N] (KIND: a status code, reset, slow, malformed,
-    /// ratelimit, secondary, ipallow); repeatable.
+    /// ratelimit, secondary, secondary-bare, ipallow); repeatable.
     #[arg(long = "fault")]
     faults: Vec<String>,
     /// Webhook deliveries seeded over the last 70 hours (one in six failed).
@@ -67,7 +75,15 @@ async fn run(args: Args) -> Result<(), String> {
         installations: args.installations,
         latency: Duration::from_millis(args.latency_ms),
         clock_offset: chrono::Duration::seconds(args.clock_offset_secs),
-        ghes: args.ghes,
+        ghes: args.ghes || args.ghes_version.is_some(),
+        ghes_version: args.ghes_version.map(|v| {
+            if v.matches('.').count() == 1 {
+                format!("{v}.0")
+            } else {
+                v
+            }
+        }),
+        token_replication: Duration::from_millis(args.token_replication_ms),
         tls: args.tls,
         port: args.port,
         webhook_deliveries: args.webhook_deliveries,

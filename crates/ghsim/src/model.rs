@@ -55,6 +55,9 @@ pub struct SimToken {
     /// `None`: every repository of the installation.
     pub repository_ids: Option<Vec<u64>>,
     pub revoked: bool,
+    /// When it was minted (real time): GitHub refuses a new token for a moment while it
+    /// replicates (`--token-replication-ms`).
+    pub minted: std::time::Instant,
 }
 
 const ADJECTIVES: &[&str] = &[

@@ -25,12 +25,15 @@ pub const API_PREFIX_GHES: &str = "/api/v3";
 const DOCS: &str = "https://docs.github.com/rest";
 const SUPPORTED_API_VERSIONS: &[&str] = &["2022-11-28", "2026-03-10"];
 const NO_USER_AGENT: &str = "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). Check https://developer.github.com for other possible causes.";
+const SECONDARY_RATE_LIMIT: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.";
 pub const IP_ALLOW_LIST: &str = "Although you appear to have the correct authorization credentials, the organization has an IP allow list enabled, and your IP address is not permitted to access this resource.";
 
 pub struct Shared {
     pub state: Mutex<SimState>,
     pub prefix: &'static str,
     pub latency_ms: AtomicU64,
+    /// Enterprise Server's version (`3.17.0`), sent as `X-GitHub-Enterprise-Version`.
+    pub enterprise_version: Option<String>,
 }
 
 impl Shared {
@@ -216,6 +219,13 @@ async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
         HeaderValue::from_static("2022-11-28"),
     );
     headers.insert("server", HeaderValue::from_static("ghsim"));
+    if let Some(version) = shared
+        .enterprise_version
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        headers.insert("x-github-enterprise-version", version);
+    }
     response
 }
 
@@ -297,15 +307,13 @@ async fn apply_fault(
             response
         }
         FaultKind::SecondaryRateLimit { retry_after_secs } => {
-            let mut response = error(
-                403,
-                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
-            );
+            let mut response = error(403, SECONDARY_RATE_LIMIT);
             response
                 .headers_mut()
                 .insert("retry-after", HeaderValue::from(retry_after_secs));
             response
         }
+        FaultKind::SecondaryRateLimitWithoutRetryAfter => error(403, SECONDARY_RATE_LIMIT),
         FaultKind::IpAllowList => error(403, IP_ALLOW_LIST),
     }
 }
@@ -333,15 +341,16 @@ fn authenticate(state: &SimState, headers: &HeaderMap) -> Result<Caller, Refusal
     };
     let now = state.now();
     if credential.starts_with("ghs_") {
-        let installation_id = auth::verify_token(credential, &state.tokens, now)
-            .map_err(|Unauthorized(m)| Refusal(401, m))?;
+        let installation_id =
+            auth::verify_token(credential, &state.tokens, now, state.token_replication)
+                .map_err(|Unauthorized(m)| Refusal(401, m))?;
         return Ok(Caller::Installation {
             token: credential.to_owned(),
             installation_id,
         });
     }
     if credential.matches('.').count() == 2 {
-        return auth::verify_jwt(credential, &state.apps, now)
+        return auth::verify_jwt(credential, &state.apps, now, state.client_id_issuer)
             .map(|app_id| Caller::App { app_id })
             .map_err(|Unauthorized(m)| Refusal(401, m));
     }
@@ -372,14 +381,15 @@ fn require_installation(state: &SimState, headers: &HeaderMap) -> Result<(String
 /// is large, so that concurrent requests are not serialized behind one another's rendering.
 struct Rendered {
     bytes: Vec<u8>,
-    etag: String,
+    /// SHA-256 of the body; the ETag adds the request's credentials to it.
+    digest: [u8; 32],
 }
 
 impl Rendered {
     fn new(body: &Value) -> Self {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
-        let etag = format!("W/\"{:x}\"", Sha256::digest(&bytes));
-        Self { bytes, etag }
+        let digest = Sha256::digest(&bytes).into();
+        Self { bytes, digest }
     }
 }
 
@@ -387,7 +397,7 @@ impl Rendered {
 /// `If-None-Match` still matches.
 fn answer(
     state: &mut SimState,
-    bucket: &str,
+    bucket: Billing,
     request: &HeaderMap,
     status: StatusCode,
     body: &Value,
@@ -398,19 +408,40 @@ fn answer(
 
 fn answer_rendered(
     state: &mut SimState,
-    bucket: &str,
+    bucket: Billing,
     request: &HeaderMap,
     status: StatusCode,
     rendered: Rendered,
     link: Option<String>,
 ) -> Response {
-    let Rendered { bytes, etag } = rendered;
+    let Rendered { bytes, digest } = rendered;
+    // GitHub's ETags depend on the request's credentials as well as the body: the same
+    // body fetched with another token (another JWT) has another ETag. GitHub Support:
+    // "It's currently expected for ETags to be auth token specific" (eclipse-csi/otterdog#201).
+    let authorization = request
+        .get("authorization")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let etag = format!(
+        "W/\"{:x}\"",
+        Sha256::new()
+            .chain_update(authorization)
+            .chain_update(b"\n")
+            .chain_update(digest)
+            .finalize()
+    );
     let not_modified = status == StatusCode::OK
         && request
             .get("if-none-match")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let (bucket_state, remaining) = state.spend(bucket, if not_modified { 0 } else { 1 });
+    let spent = match bucket {
+        Billing::App => None,
+        Billing::Installation(_) if !state.rate_limits => None,
+        Billing::Installation(id) => {
+            Some(state.spend(&installation_bucket(id), if not_modified { 0 } else { 1 }))
+        }
+    };
     let mut response = if not_modified {
         state.stats.not_modified += 1;
         StatusCode::NOT_MODIFIED.into_response()
@@ -429,11 +460,17 @@ fn answer_rendered(
         }
     };
     set("etag", etag);
-    set("x-ratelimit-limit", RATE_LIMIT.to_string());
-    set("x-ratelimit-remaining", remaining.to_string());
-    set("x-ratelimit-used", bucket_state.used.to_string());
-    set("x-ratelimit-reset", bucket_state.reset.to_string());
-    set("x-ratelimit-resource", "core".to_owned());
+    set(
+        "vary",
+        "Accept, Authorization, Cookie, X-GitHub-OTP".to_owned(),
+    );
+    if let Some((bucket_state, remaining)) = spent {
+        set("x-ratelimit-limit", RATE_LIMIT.to_string());
+        set("x-ratelimit-remaining", remaining.to_string());
+        set("x-ratelimit-used", bucket_state.used.to_string());
+        set("x-ratelimit-reset", bucket_state.reset.to_string());
+        set("x-ratelimit-resource", "core".to_owned());
+    }
     if let Some(link) = link {
         set("link", link);
     }
@@ -452,8 +489,19 @@ macro_rules! try_response {
 #[path = "hook_routes.rs"]
 mod hook_routes;
 
-fn app_bucket(app_id: u64) -> String {
-    format!("app:{app_id}")
+/// Which documented rate limit an answer counts against.
+#[derive(Debug, Clone, Copy)]
+pub enum Billing {
+    /// Authenticated as the app with a JWT: GitHub documents no rate limit for these
+    /// requests (its rate-limit page names installation tokens, users, OAuth apps and
+    /// `GITHUB_TOKEN`), so ghsim counts nothing and sends no `x-ratelimit-*` headers.
+    App,
+    /// An installation token: the installation's 5,000 requests an hour.
+    Installation(u64),
+}
+
+fn installation_bucket(installation_id: u64) -> String {
+    format!("installation:{installation_id}")
 }
 
 async fn get_app(State(shared): Sh, headers: HeaderMap) -> Response {
@@ -475,7 +523,7 @@ async fn get_app(State(shared): Sh, headers: HeaderMap) -> Response {
     .app(app, count);
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &body,
@@ -538,7 +586,7 @@ async fn list_installations(
     let (per_page, page) = query.resolve();
     // The page is copied out under the lock and rendered after it, as GitHub's servers
     // answer concurrent requests in parallel.
-    let (app_id, app, total, chosen) = {
+    let (app, total, chosen) = {
         let state = shared.lock();
         let app_id = try_response!(require_app(&state, &headers));
         let Some(app) = state.app(app_id).cloned() else {
@@ -551,7 +599,7 @@ async fn list_installations(
             .take(per_page)
             .cloned()
             .collect();
-        (app_id, app, total, chosen)
+        (app, total, chosen)
     };
     let render = Render {
         api: &api,
@@ -565,7 +613,7 @@ async fn list_installations(
     let link = link_header(&format!("{api}/app/installations"), per_page, page, total);
     answer_rendered(
         &mut shared.lock(),
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         rendered,
@@ -599,7 +647,7 @@ fn installation_answer(
     .installation(&inst, &app);
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         headers,
         StatusCode::OK,
         &body,
@@ -626,7 +674,6 @@ fn change_installation(
         return error(404, "Not Found");
     };
     change(&mut state, id);
-    let _ = state.spend(&app_bucket(app_id), 1);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -673,7 +720,7 @@ async fn installation_requests(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
+    try_response!(require_app(&state, &headers));
     let (api, web) = bases(&headers, shared.prefix);
     let (per_page, page) = query.resolve();
     let render = Render {
@@ -707,7 +754,7 @@ async fn installation_requests(
     );
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::OK,
         &Value::Array(body),
@@ -890,6 +937,7 @@ async fn create_token(
             permissions: permissions.clone(),
             repository_ids: limited.then(|| repos.iter().map(|r| r.id).collect()),
             revoked: false,
+            minted: std::time::Instant::now(),
         },
     );
     let render = Render {
@@ -908,7 +956,7 @@ async fn create_token(
     }
     answer(
         &mut state,
-        &app_bucket(app_id),
+        Billing::App,
         &headers,
         StatusCode::CREATED,
         &body,
@@ -975,7 +1023,7 @@ async fn installation_repositories(
     );
     answer(
         &mut state,
-        &format!("installation:{installation_id}"),
+        Billing::Installation(installation_id),
         &headers,
         StatusCode::OK,
         &body,
@@ -1007,7 +1055,7 @@ async fn get_repo(
     .repository(&inst, &found);
     answer(
         &mut state,
-        &format!("installation:{installation_id}"),
+        Billing::Installation(installation_id),
         &headers,
         StatusCode::OK,
         &body,
@@ -1017,12 +1065,9 @@ async fn get_repo(
 
 async fn rate_limit(State(shared): Sh, headers: HeaderMap) -> Response {
     let state = shared.lock();
-    let bucket = match try_response!(authenticate(&state, &headers)) {
-        Caller::App { app_id } => app_bucket(app_id),
-        Caller::Installation {
-            installation_id, ..
-        } => format!("installation:{installation_id}"),
-    };
+    // Documented for installation tokens (and user tokens); not for the app's JWT.
+    let (_, installation_id) = try_response!(require_installation(&state, &headers));
+    let bucket = installation_bucket(installation_id);
     let now = state.now().timestamp();
     let current = state
         .buckets

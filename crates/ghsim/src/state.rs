@@ -40,6 +40,14 @@ pub struct SimState {
     pub faults: Vec<FaultRule>,
     pub stats: Stats,
     pub clock_offset: chrono::Duration,
+    /// How long a new token is refused ("Bad credentials") while it replicates.
+    pub token_replication: std::time::Duration,
+    /// Whether a client ID is accepted as a JWT's issuer: github.com, GHE.com and Enterprise
+    /// Server from 3.18 (GitHub's docs feature `client-id-for-app`).
+    pub client_id_issuer: bool,
+    /// Installation tokens' hourly budget with its `x-ratelimit-*` headers. Off for
+    /// Enterprise Server, where "rate limits are disabled by default" (GitHub's docs).
+    pub rate_limits: bool,
     next_request_id: u64,
 }
 
@@ -59,6 +67,9 @@ impl SimState {
             faults: Vec::new(),
             stats: Stats::default(),
             clock_offset,
+            token_replication: std::time::Duration::ZERO,
+            client_id_issuer: true,
+            rate_limits: true,
             next_request_id: 0,
         }
     }
@@ -78,9 +89,10 @@ impl SimState {
     }
 
     pub fn take_fault(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        let now = self.now().timestamp();
         self.faults
             .iter_mut()
-            .find_map(|rule| rule.fire(method, path))
+            .find_map(|rule| rule.fire(method, path, now))
     }
 
     /// Spends one point from a bucket and returns it as headers would show it.

@@ -58,6 +58,18 @@ impl IpcError {
 
 pub type IpcResult<T> = Result<T, IpcError>;
 
+/// A request is waiting out one of GitHub's rate limits (the `rate-limit-wait` event).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RateLimitNotice {
+    /// `METHOD /path` of the waiting request.
+    pub endpoint: String,
+    /// GitHub's secondary rate limit (too many requests too quickly), not the hourly budget.
+    pub secondary: bool,
+    /// When the request is sent again (RFC 3339).
+    pub until: String,
+}
+
 /// A stored app, from the config.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

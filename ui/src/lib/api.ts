@@ -1,6 +1,7 @@
 // Typed calls to the Rust commands. Every failure arrives as an IpcError ({code, message, …});
 // the UI switches on `code`, never on message text.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AppDraft } from "./bindings/AppDraft";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
@@ -22,6 +23,7 @@ import type { ListEvent } from "./bindings/ListEvent";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
+import type { RateLimitNotice } from "./bindings/RateLimitNotice";
 import type { RedeliveryOutcome } from "./bindings/RedeliveryOutcome";
 import type { RedeliveryPlanView } from "./bindings/RedeliveryPlanView";
 import type { RedeliveryStep } from "./bindings/RedeliveryStep";
@@ -108,3 +110,8 @@ export const api = {
   cleanOrphanedKeys: () => call<number>("clean_orphaned_keys"),
   setHostCa: (apiUrl: string, pem: string | null) => call<void>("set_host_ca", { apiUrl, pem }),
 };
+
+/** Calls `handler` each time a request starts waiting out one of GitHub's rate limits. */
+export function onRateLimitWait(handler: (notice: RateLimitNotice) => void): Promise<() => void> {
+  return listen<RateLimitNotice>("rate-limit-wait", (event) => handler(event.payload));
+}

@@ -12,6 +12,12 @@ export function clockTime(rfc3339: string): string {
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
 }
 
+/** `HH:MM:SS` in local time: when a short wait ends. */
+export function clockTimeSeconds(rfc3339: string): string {
+  const date = new Date(rfc3339);
+  return `${clockTime(rfc3339)}:${String(date.getSeconds()).padStart(2, "0")}`;
+}
+
 /** "today at 10:32" or "2026-11-20 10:32": when a listing was made, in local time. */
 export function listedAt(rfc3339: string, now: Date = new Date()): string {
   const date = new Date(rfc3339);

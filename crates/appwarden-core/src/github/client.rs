@@ -1,11 +1,14 @@
 //! The HTTP layer of the GitHub client: one request loop that every endpoint goes through.
 //!
 //! It sets GitHub's headers, authenticates with a JWT or an installation token, applies a
-//! timeout to every request, retries idempotent requests on 5xx answers and connection
-//! errors with capped exponential backoff, waits out short rate limits, and corrects for
-//! clock skew once when GitHub says a JWT's `iat`/`exp` is off.
+//! timeout to every request, retries idempotent requests (and token mints) on 5xx answers
+//! and connection errors with capped exponential backoff, recognises GitHub's primary and
+//! secondary rate limits and waits out short ones, learns GitHub's clock from `Date`,
+//! corrects for clock skew once when GitHub says a JWT's `iat`/`exp` is off, falls back to
+//! the app ID as issuer where an Enterprise Server refuses the client ID, and retries a
+//! 401 for a token minted seconds ago (GitHub replicates new tokens).
 
-use super::error::{ApiError, ErrorBody, GitHubError};
+use super::error::{ApiError, ErrorBody, GitHubError, RateLimitKind};
 use crate::api_url::ApiUrl;
 use crate::clock::Clock;
 use crate::jwt::JwtSigner;
@@ -14,11 +17,44 @@ use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::time::Duration;
 
 pub const USER_AGENT: &str = concat!("appwarden/", env!("CARGO_PKG_VERSION"));
 pub const API_VERSION: &str = "2022-11-28";
+
+/// How long after minting a token a 401 for it is taken as GitHub still replicating it
+/// (octokit/auth-app.js retries for the same five seconds).
+pub const TOKEN_REPLICATION_WINDOW: Duration = Duration::from_secs(5);
+
+/// The wait after a secondary rate limit that names no time: GitHub's docs say "at least one
+/// minute", doubled while it continues.
+pub const SECONDARY_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// A rate-limit wait under way, for a user interface to say "waiting until 14:05:12".
+#[derive(Debug, Clone)]
+pub struct RateLimitWait {
+    pub endpoint: String,
+    pub kind: RateLimitKind,
+    /// When the request is sent again (this computer's clock).
+    pub until: DateTime<Utc>,
+}
+
+/// Told of every rate-limit wait before it starts.
+#[derive(Clone)]
+pub struct WaitObserver(Arc<dyn Fn(&RateLimitWait) + Send + Sync>);
+
+impl WaitObserver {
+    pub fn new(observe: impl Fn(&RateLimitWait) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(observe))
+    }
+}
+
+impl std::fmt::Debug for WaitObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitObserver")
+    }
+}
 
 /// How the client behaves on the network. The defaults suit interactive use.
 #[derive(Debug, Clone)]
@@ -38,6 +74,11 @@ pub struct ClientOptions {
     /// Extra certificate authorities (PEM) to trust besides the OS's, e.g. an Enterprise
     /// Server's own CA. Certificate checks are never turned off.
     pub extra_root_certificates: Vec<String>,
+    /// The first wait after a secondary rate limit that names no time (doubled while it
+    /// continues); GitHub asks for at least [`SECONDARY_RATE_LIMIT_WAIT`].
+    pub secondary_rate_limit_wait: Duration,
+    /// Told when the client starts waiting out a rate limit.
+    pub on_rate_limit_wait: Option<WaitObserver>,
 }
 
 impl Default for ClientOptions {
@@ -51,6 +92,8 @@ impl Default for ClientOptions {
             max_rate_limit_wait: Duration::from_secs(60),
             concurrency: 4,
             extra_root_certificates: Vec::new(),
+            secondary_rate_limit_wait: SECONDARY_RATE_LIMIT_WAIT,
+            on_rate_limit_wait: None,
         }
     }
 }
@@ -108,9 +151,33 @@ pub struct GitHubClient {
     http: reqwest::Client,
     api: ApiUrl,
     clock: Arc<dyn Clock>,
-    /// GitHub's clock minus ours, in seconds, learnt from a `Date` header after a skew error.
-    skew_seconds: AtomicI64,
+    /// GitHub's clock minus ours, in seconds, learnt from the `Date` headers of its answers.
+    skew_seconds: Arc<AtomicI64>,
+    /// Secondary rate limits without a stated wait met in a row (for exponential backoff).
+    secondary_streak: AtomicU32,
     options: ClientOptions,
+}
+
+/// GitHub's clock as this client knows it: ours corrected by the skew learnt from `Date`.
+#[derive(Debug, Clone)]
+pub struct GitHubClock {
+    local: Arc<dyn Clock>,
+    skew_seconds: Arc<AtomicI64>,
+}
+
+impl Clock for GitHubClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.local.now() + chrono::Duration::seconds(self.skew_seconds.load(Ordering::Relaxed))
+    }
+}
+
+/// Whether a failed request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// GET and HEAD: retried on 5xx and connection errors.
+    IfIdempotent,
+    /// A write that is harmless to repeat (minting a token): retried like a GET.
+    Always,
 }
 
 impl GitHubClient {
@@ -153,7 +220,8 @@ impl GitHubClient {
             http,
             api,
             clock,
-            skew_seconds: AtomicI64::new(0),
+            skew_seconds: Arc::new(AtomicI64::new(0)),
+            secondary_streak: AtomicU32::new(0),
             options,
         })
     }
@@ -176,6 +244,31 @@ impl GitHubClient {
         self.skew_seconds.load(Ordering::Relaxed)
     }
 
+    /// GitHub's clock, as a [`Clock`] (for judging token lifetimes).
+    pub fn github_clock(&self) -> Arc<dyn Clock> {
+        Arc::new(GitHubClock {
+            local: self.clock.clone(),
+            skew_seconds: self.skew_seconds.clone(),
+        })
+    }
+
+    /// A moment on GitHub's clock (a token's `expires_at`) on this computer's clock, for
+    /// programs that compare it with the local time (git's `password_expiry_utc`).
+    pub fn to_local_time(&self, github_time: DateTime<Utc>) -> DateTime<Utc> {
+        github_time - chrono::Duration::seconds(self.clock_skew_seconds())
+    }
+
+    /// Learns GitHub's clock from an answer's `Date` (whole seconds, so differences of a
+    /// couple of seconds are not taken as skew).
+    fn observe_date(&self, headers: &HeaderMap, always: bool) {
+        if let Some(github_date) = date_header(headers) {
+            let observed = (github_date - self.clock.now()).num_seconds();
+            if always || (observed - self.clock_skew_seconds()).abs() > 2 {
+                self.skew_seconds.store(observed, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Sends one request through the retry loop and returns a 2xx answer.
     pub async fn send(
         &self,
@@ -184,7 +277,27 @@ impl GitHubClient {
         auth: Auth<'_>,
         body: Option<&serde_json::Value>,
     ) -> Result<Answer, GitHubError> {
-        self.send_with(method, path_and_query, auth, body, None)
+        self.send_with(
+            method,
+            path_and_query,
+            auth,
+            body,
+            None,
+            Retry::IfIdempotent,
+        )
+        .await
+    }
+
+    /// Like [`GitHubClient::send`] for a write that is harmless to repeat (minting a token:
+    /// a token nobody uses expires), retried on 5xx answers and connection errors as GETs are.
+    pub async fn send_retrying(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        auth: Auth<'_>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, GitHubError> {
+        self.send_with(method, path_and_query, auth, body, None, Retry::Always)
             .await
     }
 
@@ -196,8 +309,15 @@ impl GitHubClient {
         auth: Auth<'_>,
         etag: Option<&str>,
     ) -> Result<Answer, GitHubError> {
-        self.send_with(Method::GET, path_and_query, auth, None, etag)
-            .await
+        self.send_with(
+            Method::GET,
+            path_and_query,
+            auth,
+            None,
+            etag,
+            Retry::IfIdempotent,
+        )
+        .await
     }
 
     async fn send_with(
@@ -207,16 +327,21 @@ impl GitHubClient {
         auth: Auth<'_>,
         body: Option<&serde_json::Value>,
         if_none_match: Option<&str>,
+        retry: Retry,
     ) -> Result<Answer, GitHubError> {
         let url = self.api.join(path_and_query);
         let path = path_and_query.split('?').next().unwrap_or(path_and_query);
         let endpoint = format!("{method} {path}");
-        let idempotent = matches!(method, Method::GET | Method::HEAD);
+        let idempotent = matches!(method, Method::GET | Method::HEAD) || retry == Retry::Always;
         let mut retries = 0;
         let mut rate_limit_waits = 0;
+        let mut replication_waits = 0u32;
         let mut skew_corrected = false;
+        let mut issuer_fallen_back = false;
         loop {
             let mut request = self.http.request(method.clone(), &url);
+            let signed_with_client_id =
+                matches!(auth, Auth::App(signer) if signer.uses_client_id());
             request = match auth {
                 Auth::App(signer) => {
                     let jwt = signer.jwt(self.github_now())?;
@@ -268,8 +393,13 @@ impl GitHubClient {
                 rate_limit_remaining = headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()),
                 "request"
             );
+            self.observe_date(&headers, false);
+            if let Auth::App(signer) = auth {
+                observe_enterprise_version(&headers, signer);
+            }
             let not_modified = status == StatusCode::NOT_MODIFIED && if_none_match.is_some();
             if status.is_success() || not_modified {
+                self.secondary_streak.store(0, Ordering::Relaxed);
                 return Ok(Answer {
                     status,
                     headers,
@@ -279,17 +409,26 @@ impl GitHubClient {
             }
             let api_error = api_error(&endpoint, status, &headers, &body);
 
-            if let Some(wait) = self.rate_limit_wait(status, &headers) {
-                let reset_at = self.clock.now()
+            if let Some((wait, kind)) = self.rate_limit_wait(status, &headers, &api_error.message) {
+                let until = self.clock.now()
                     + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
                 if wait <= self.options.max_rate_limit_wait && rate_limit_waits < 2 {
+                    tracing::info!(%endpoint, ?kind, wait_ms = wait.as_millis() as u64, "rate limited: waiting");
+                    if let Some(observer) = &self.options.on_rate_limit_wait {
+                        (observer.0)(&RateLimitWait {
+                            endpoint: endpoint.clone(),
+                            kind,
+                            until,
+                        });
+                    }
                     tokio::time::sleep(wait).await;
                     rate_limit_waits += 1;
                     continue;
                 }
                 return Err(GitHubError::RateLimited {
                     endpoint,
-                    reset_at: Some(reset_at),
+                    kind,
+                    reset_at: Some(until),
                     message: api_error.message,
                     request_id: api_error.request_id,
                 });
@@ -297,12 +436,36 @@ impl GitHubClient {
             if let Auth::App(signer) = auth
                 && api_error.is_clock_skew()
                 && !skew_corrected
-                && let Some(github_date) = date_header(&headers)
+                && date_header(&headers).is_some()
             {
-                let skew = (github_date - self.clock.now()).num_seconds();
-                self.skew_seconds.store(skew, Ordering::Relaxed);
+                self.observe_date(&headers, true);
                 signer.forget();
                 skew_corrected = true;
+                continue;
+            }
+            if let Auth::App(signer) = auth
+                && api_error.is_issuer_not_an_integer()
+                && signed_with_client_id
+                && !issuer_fallen_back
+            {
+                signer.use_app_id();
+                tracing::info!(%endpoint, "the server refuses a client ID as issuer: signing with the app ID");
+                signer.forget();
+                issuer_fallen_back = true;
+                continue;
+            }
+            if let Auth::Token(token) = auth
+                && status == StatusCode::UNAUTHORIZED
+                && let Some(age) = token.age()
+                && age < TOKEN_REPLICATION_WINDOW
+            {
+                let pause = Duration::from_millis(250)
+                    .saturating_mul(2u32.saturating_pow(replication_waits))
+                    .min(TOKEN_REPLICATION_WINDOW - age)
+                    .max(Duration::from_millis(50));
+                tracing::debug!(%endpoint, age_ms = age.as_millis() as u64, "a new token refused: waiting for GitHub to replicate it");
+                tokio::time::sleep(pause).await;
+                replication_waits += 1;
                 continue;
             }
             if status.is_server_error() && idempotent && retries < self.options.max_retries {
@@ -325,21 +488,55 @@ impl GitHubClient {
             .json()
     }
 
-    /// How long a 403/429 rate-limit answer asks us to wait; `None` when it is not one.
-    fn rate_limit_wait(&self, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+    /// How long a 403/429 rate-limit answer asks us to wait, and which limit it is; `None`
+    /// when it is not one. GitHub's rules ("Rate limits for the REST API"): `retry-after`
+    /// when present; else, with `x-ratelimit-remaining: 0`, until after `x-ratelimit-reset`;
+    /// else, for a secondary limit (recognised by its message, as octokit's throttling plugin
+    /// does, since the header is sometimes missing), at least a minute, doubling while it
+    /// continues. A 429 is a rate limit whatever its body says.
+    fn rate_limit_wait(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        message: &str,
+    ) -> Option<(Duration, RateLimitKind)> {
         if !matches!(status.as_u16(), 403 | 429) {
             return None;
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        if let Some(seconds) = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
-            return Some(Duration::from_secs(seconds));
+        let secondary = is_secondary_rate_limit(message);
+        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let exhausted = header("x-ratelimit-remaining").map(str::trim) == Some("0");
+        if !(secondary || retry_after.is_some() || exhausted || status.as_u16() == 429) {
+            return None;
         }
-        if header("x-ratelimit-remaining") == Some("0") {
-            let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok())?;
-            let now = self.github_now().timestamp();
-            return Some(Duration::from_secs((reset - now).max(1) as u64));
+        let kind = if exhausted && !secondary {
+            RateLimitKind::Primary
+        } else {
+            RateLimitKind::Secondary
+        };
+        if let Some(seconds) = retry_after {
+            return Some((Duration::from_secs(seconds), kind));
         }
-        None
+        if exhausted
+            && let Some(reset) =
+                header("x-ratelimit-reset").and_then(|v| v.trim().parse::<i64>().ok())
+        {
+            // Not until *after* the reset second: one second past it.
+            let allowed = DateTime::from_timestamp(reset + 1, 0).unwrap_or_else(Utc::now);
+            let wait = (allowed - self.github_now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .max(Duration::from_millis(500));
+            return Some((wait, kind));
+        }
+        let streak = self.secondary_streak.fetch_add(1, Ordering::Relaxed).min(6);
+        Some((
+            self.options
+                .secondary_rate_limit_wait
+                .saturating_mul(2u32.pow(streak)),
+            kind,
+        ))
     }
 
     async fn backoff(&self, retry: u32) {
@@ -455,6 +652,40 @@ fn api_error(endpoint: &str, status: StatusCode, headers: &HeaderMap, body: &[u8
         rate_limit_reset: header("x-ratelimit-reset")
             .and_then(|v| v.parse::<i64>().ok())
             .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+    }
+}
+
+/// GitHub's secondary rate-limit messages ("You have exceeded a secondary rate limit…"),
+/// matched as octokit's throttling plugin matches them: the words "secondary rate".
+pub fn is_secondary_rate_limit(message: &str) -> bool {
+    message.to_ascii_lowercase().contains("secondary rate")
+}
+
+/// Enterprise Server names its version in every answer; before 3.18 it accepts only the app
+/// ID as a JWT's issuer (GitHub's docs feature `client-id-for-app`).
+fn observe_enterprise_version(headers: &HeaderMap, signer: &JwtSigner) {
+    let Some(version) = headers
+        .get("x-github-enterprise-version")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    if !enterprise_accepts_client_id(version) && signer.use_app_id() {
+        tracing::info!(
+            version,
+            "Enterprise Server before 3.18: signing with the app ID"
+        );
+        signer.forget();
+    }
+}
+
+/// Whether an Enterprise Server version (`3.17.4`) accepts a client ID as issuer (3.18 on).
+pub fn enterprise_accepts_client_id(version: &str) -> bool {
+    let mut parts = version.trim().split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) >= (3, 18),
+        // A version we cannot read: assume a current one.
+        _ => true,
     }
 }
 

@@ -23,6 +23,14 @@ impl ApiError {
         self.status == 401 && (self.message.contains("'iat'") || self.message.contains("'exp'"))
     }
 
+    /// An Enterprise Server before 3.18 refusing a client ID as the JWT's issuer.
+    pub fn is_issuer_not_an_integer(&self) -> bool {
+        self.status == 401
+            && self
+                .message
+                .contains("'Issuer' claim ('iss') must be an Integer")
+    }
+
     pub fn is_ip_allow_list(&self) -> bool {
         self.status == 403 && self.message.contains("IP allow list")
     }
@@ -61,16 +69,39 @@ impl ApiError {
     }
 }
 
+/// Which of GitHub's rate limits refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateLimitKind {
+    /// The hourly budget is used up (`x-ratelimit-remaining: 0`).
+    Primary,
+    /// Too many requests too quickly, or too much at once (GitHub's "secondary rate limit").
+    Secondary,
+}
+
+impl RateLimitKind {
+    fn describe(self) -> &'static str {
+        match self {
+            RateLimitKind::Primary => "GitHub's rate limit is used up",
+            RateLimitKind::Secondary => {
+                "GitHub's secondary rate limit stopped the request (too many requests too quickly); GitHub asks to wait"
+            }
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum GitHubError {
     #[error("{endpoint}: GitHub answered {status}: {message}{request_id}", endpoint = .0.endpoint,
         status = .0.status, message = .0.message,
         request_id = .0.request_id.as_deref().map(|id| format!(" (request ID {id})")).unwrap_or_default())]
     Api(ApiError),
-    #[error("{endpoint}: GitHub's rate limit is used up{until}. {message}", until = reset_at
-        .map(|at| format!(" until {} UTC", at.format("%H:%M"))).unwrap_or_default())]
+    #[error("{endpoint}: {what}{until}. {message}", what = kind.describe(), until = reset_at
+        .map(|at| format!(" until {} UTC", at.format("%H:%M:%S"))).unwrap_or_default())]
     RateLimited {
         endpoint: String,
+        kind: RateLimitKind,
+        /// When GitHub allows the next request (on this computer's clock).
         reset_at: Option<DateTime<Utc>>,
         message: String,
         request_id: Option<String>,
@@ -132,9 +163,17 @@ impl GitHubError {
         match self {
             GitHubError::Api(api) => api.hint().to_owned(),
             GitHubError::RateLimited {
+                kind: RateLimitKind::Secondary,
+                reset_at: Some(at),
+                ..
+            } => format!(
+                "Try again after {} UTC, with fewer requests at once: GitHub may block an integration that keeps sending while it is limited.",
+                at.format("%H:%M:%S")
+            ),
+            GitHubError::RateLimited {
                 reset_at: Some(at), ..
             } => {
-                format!("Try again after {} UTC.", at.format("%H:%M"))
+                format!("Try again after {} UTC.", at.format("%H:%M:%S"))
             }
             GitHubError::RateLimited { .. } => "Wait a minute and try again.".to_owned(),
             GitHubError::Network { .. } | GitHubError::Timeout { .. } => {

@@ -200,7 +200,9 @@ pub struct DeliveryResponse {
 /// applied here, and paging stops at the first delivery older than `since`.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
-    /// Only failures (GitHub's `status=failure`: the receiver answered 4xx or 5xx).
+    /// Only failures: every delivery the receiver did not answer with 2xx or 3xx, those it
+    /// never answered (status code 0) included. GitHub's own `status=failure` returns
+    /// status codes 400-599 only, so this is filtered here, as redelivery planning counts.
     pub failed_only: bool,
     /// `push`, or `pull_request.opened` for one action.
     pub event: Option<String>,
@@ -278,12 +280,8 @@ impl GitHubClient {
         filter: &DeliveryFilter,
     ) -> Result<DeliveryList, GitHubError> {
         let mut list = DeliveryList::default();
-        let status = if filter.failed_only {
-            "&status=failure"
-        } else {
-            ""
-        };
-        let mut path = format!("/app/hook/deliveries?per_page=100{status}");
+        // Not GitHub's `status=failure`: it leaves out deliveries that got no answer.
+        let mut path = "/app/hook/deliveries?per_page=100".to_owned();
         loop {
             let answer = self
                 .send(Method::GET, &path, Auth::App(signer), None)
@@ -315,7 +313,7 @@ impl GitHubClient {
             match next_cursor {
                 Some(cursor) if !reached_since => {
                     let cursor = super::segment(&cursor);
-                    path = format!("/app/hook/deliveries?per_page=100{status}&cursor={cursor}");
+                    path = format!("/app/hook/deliveries?per_page=100&cursor={cursor}");
                 }
                 _ => return Ok(list),
             }

@@ -7,8 +7,8 @@ pub mod link;
 pub mod listing;
 pub mod models;
 
-pub use client::{Auth, ClientOptions, GitHubClient};
-pub use error::{ApiError, GitHubError};
+pub use client::{Auth, ClientOptions, GitHubClient, RateLimitWait, WaitObserver};
+pub use error::{ApiError, GitHubError, RateLimitKind};
 pub use hooks::{
     Delivery, DeliveryDetails, DeliveryFilter, DeliveryList, SecretChange, WebhookConfig,
     WebhookConfigUpdate,
@@ -190,12 +190,14 @@ impl GitHubClient {
     ) -> Result<InstallationToken, GitHubError> {
         let body = serde_json::to_value(request).unwrap_or_default();
         let path = format!("/app/installations/{installation_id}/access_tokens");
+        // Minting twice is harmless (a token nobody uses expires), so a 5xx or a dropped
+        // connection is retried as a GET would be.
         let answer = self
-            .send(Method::POST, &path, Auth::App(signer), Some(&body))
+            .send_retrying(Method::POST, &path, Auth::App(signer), Some(&body))
             .await?;
         let raw: RawToken = answer.json()?;
         Ok(InstallationToken {
-            token: AccessToken::new(raw.token),
+            token: AccessToken::minted_now(raw.token),
             expires_at: raw.expires_at,
             permissions: raw.permissions,
             repository_selection: raw.repository_selection,
