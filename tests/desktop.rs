@@ -333,7 +333,10 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
     app.el("search").await.send_keys("acme-labs").await.unwrap();
     app.wait_text("shown-count", |text| text == "1").await;
 
-    // Selecting a row opens its details; its repositories are read with an installation token.
+    // Selecting a row opens its details; its repositories are read with an installation token,
+    // minted for it a moment before: GitHub refuses a new token while it replicates, and the
+    // window still shows the repositories.
+    sim.set_token_replication(Duration::from_millis(1_200));
     let row = app.el("installation-row").await;
     row.click().await.unwrap();
     app.el("details").await;
@@ -346,6 +349,11 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
         );
     }
     app.shot("01-details").await;
+    assert!(
+        sim.stats().by_endpoint["GET /installation/repositories"] >= 2,
+        "refused while replicating, then read"
+    );
+    sim.set_token_replication(Duration::ZERO);
 
     // Enter mints for the selected row; Escape closes the token panel.
     app.driver
@@ -440,8 +448,11 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
         &[("APPWARDEN_DEMO", "1")],
     )
     .await;
-    app.wait_text("list-status", |t| t.contains("150 of 150"))
-        .await;
+    // Shown at once from the cache; quit once the refresh has saved the list with its ETags.
+    app.wait_text("list-status", |t| {
+        t.contains("150 of 150") && !t.contains("refreshing")
+    })
+    .await;
     app.quit().await;
     sim.set_latency(Duration::from_secs(3));
     let before = sim.stats();

@@ -65,7 +65,8 @@ struct Measured {
     runs: Vec<ListRun>,
     requests: u64,
     max_in_flight: u64,
-    points: u64,
+    /// Answers GitHub sent in full (not 304 Not Modified).
+    full_answers: u64,
 }
 
 async fn measure<F, Fut>(sim: &Sim, runs: usize, expected: usize, mut run: F) -> Option<Measured>
@@ -77,7 +78,7 @@ where
         runs: Vec::new(),
         requests: 0,
         max_in_flight: 0,
-        points: 0,
+        full_answers: 0,
     };
     for _ in 0..runs {
         sim.reset_stats();
@@ -86,7 +87,7 @@ where
         let stats = sim.stats();
         measured.requests = stats.requests;
         measured.max_in_flight = measured.max_in_flight.max(stats.max_in_flight);
-        measured.points = stats.rate_limit_points;
+        measured.full_answers = stats.requests - stats.not_modified;
         measured.runs.push(result);
         eprint!(".");
     }
@@ -168,16 +169,36 @@ async fn main() {
                     report.missing(peer);
                 }
             }
-            // Refresh: Appwarden with its snapshot's ETags; the peers make no conditional
-            // requests, so their refresh is another full listing (measured above).
-            let snapshot = snapshot.into_inner().unwrap().expect("a snapshot");
+            // Refresh: Appwarden with a snapshot's ETags; the peers make no conditional
+            // requests, so their refresh is another full listing (measured above). GitHub's
+            // ETags depend on the JWT, so the refresh is measured with the JWT the snapshot
+            // was listed with (a refresh within a run, or another run within the same
+            // five-minute window: one frozen clock for both) and with another JWT (what a
+            // run after the window gets; here another issuer makes the other JWT).
+            drop(snapshot);
+            let frozen: std::sync::Arc<dyn appwarden_core::clock::Clock> =
+                std::sync::Arc::new(appwarden_core::clock::ManualClock::new(chrono::Utc::now()));
+            let same_jwt = target.session_with(frozen.clone(), None);
+            let listed = same_jwt
+                .client
+                .refresh_installations(&same_jwt.signer, None, |_| {})
+                .await
+                .expect("Appwarden lists");
+            let snapshot = listed.snapshot;
             let refresh = measure(&sim, args.runs, count, || async {
-                Some(tools::appwarden_refresh(&target, &snapshot).await)
+                Some(tools::appwarden_refresh(&same_jwt, &snapshot).await)
+            })
+            .await
+            .expect("Appwarden refreshes");
+            let other_jwt =
+                target.session_with(frozen, Some(ghsim::SimConfig::default().client_id.as_str()));
+            let refresh_other = measure(&sim, args.runs, count, || async {
+                Some(tools::appwarden_refresh(&other_jwt, &snapshot).await)
             })
             .await
             .expect("Appwarden refreshes");
             report.listing(count, latency, &rows);
-            report.refresh(count, latency, &refresh, &rows);
+            report.refresh(count, latency, &refresh, &refresh_other, &rows);
             eprintln!();
         }
     }

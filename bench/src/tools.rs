@@ -56,12 +56,21 @@ pub struct Target {
 
 impl Target {
     fn session(&self) -> AppSession {
+        self.session_with(clock::system(), None)
+    }
+
+    /// A session on a given clock, signing with the client ID when one is given.
+    pub fn session_with(
+        &self,
+        clock: std::sync::Arc<dyn appwarden_core::clock::Clock>,
+        client_id: Option<&str>,
+    ) -> AppSession {
         AppSession::new(
             ApiUrl::parse(&self.api).expect("ghsim's URL"),
             1,
-            None,
+            client_id,
             self.key.clone(),
-            clock::system(),
+            clock,
             ClientOptions::default(),
         )
         .expect("a session")
@@ -92,10 +101,9 @@ pub async fn appwarden_list(target: &Target) -> (ListRun, ListingSnapshot) {
     (run, listing.snapshot)
 }
 
-/// Appwarden refreshing a list it has seen (conditional requests).
+/// Appwarden refreshing a list it has seen (conditional requests), with `session`'s JWT.
 /// The snapshot is copied before the clock starts (the app loads it from its cache).
-pub async fn appwarden_refresh(target: &Target, snapshot: &ListingSnapshot) -> ListRun {
-    let session = target.session();
+pub async fn appwarden_refresh(session: &AppSession, snapshot: &ListingSnapshot) -> ListRun {
     let snapshot = snapshot.clone();
     let started = Instant::now();
     let listing = session

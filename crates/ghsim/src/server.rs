@@ -61,7 +61,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/orgs/{org}/installation", get(org_installation))
         .route("/users/{user}/installation", get(user_installation))
         .route("/repos/{owner}/{repo}/installation", get(repo_installation))
-        .route("/repos/{owner}/{repo}", get(get_repo))
         .route("/installation/repositories", get(installation_repositories))
         .route("/installation/token", delete(revoke_token))
         .route(
@@ -1028,38 +1027,6 @@ async fn installation_repositories(
         StatusCode::OK,
         &body,
         link,
-    )
-}
-
-async fn get_repo(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path((owner, repo)): Path<(String, String)>,
-) -> Response {
-    let mut state = shared.lock();
-    let (token, installation_id) = try_response!(require_installation(&state, &headers));
-    let (api, web) = bases(&headers, shared.prefix);
-    let Some((inst, indexes)) = reachable(&state, &token, installation_id) else {
-        return error(404, "Not Found");
-    };
-    let found = indexes.iter().map(|&i| &inst.repositories[i]).find(|r| {
-        inst.account_login.eq_ignore_ascii_case(&owner) && r.name.eq_ignore_ascii_case(&repo)
-    });
-    let Some(found) = found.cloned() else {
-        return error(404, "Not Found");
-    };
-    let body = Render {
-        api: &api,
-        web: &web,
-    }
-    .repository(&inst, &found);
-    answer(
-        &mut state,
-        Billing::Installation(installation_id),
-        &headers,
-        StatusCode::OK,
-        &body,
-        None,
     )
 }
 
