@@ -3,7 +3,8 @@
 # Vitest), the IPC bindings' staleness check, and system tests (the core and the CLI against
 # ghsim over HTTP, the real Secret Service on a private D-Bus bus, openssl, PyJWT and GitHub's
 # OpenAPI description as independent checkers, and the real desktop window under Xvfb driven
-# through WebDriver), then the benchmark suite once at a tiny size so that it keeps working.
+# through WebDriver), the installable packages (built, unpacked and run), then the benchmark
+# suite once at a tiny size so that it keeps working.
 # Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,9 @@ if ! diff -r "$bindings" ui/src/lib/bindings; then
   exit 1
 fi
 rm -rf "$bindings"
+
+echo "== packages (.deb, .rpm), checked by tests/package.rs"
+bash scripts/package.sh
 
 echo "== cargo test"
 cargo build --workspace --bins --locked

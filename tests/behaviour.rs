@@ -45,6 +45,28 @@ fn count(sim: &ghsim::Sim, endpoint: &str) -> u64 {
     sim.stats().by_endpoint.get(endpoint).copied().unwrap_or(0)
 }
 
+/// A simulator answering as an Enterprise Server of `version`, under `/api/v3` or not.
+async fn enterprise_sim(version: &str, under_api_v3: bool) -> ghsim::Sim {
+    start_sim(SimConfig {
+        ghes: under_api_v3,
+        ghes_version: Some(version.into()),
+        installations: 5,
+        ..Default::default()
+    })
+    .await
+}
+
+/// A plain GET with a bearer credential, as any HTTP client would send it.
+async fn raw_get(sim: &ghsim::Sim, path: &str, bearer: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}{path}", sim.api_url()))
+        .bearer_auth(bearer)
+        .header("user-agent", "t")
+        .send()
+        .await
+        .unwrap()
+}
+
 fn cli_app_args(sim: &ghsim::Sim) -> Vec<String> {
     vec![
         "--app-id".into(),
@@ -66,25 +88,14 @@ fn run_cli(env: &CliEnv, args: &[String]) -> std::process::Output {
 async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
     // ghsim refuses a client ID from a 3.17 server with GitHub's message, accepts it on 3.19.
     for (version, accepted) in [("3.17.0", false), ("3.19.2", true)] {
-        let sim = start_sim(SimConfig {
-            ghes: true,
-            ghes_version: Some(version.into()),
-            ..Default::default()
-        })
-        .await;
+        let sim = enterprise_sim(version, true).await;
         let jwt = appwarden_core::jwt::sign(
             &key(),
             &appwarden_core::jwt::Issuer::new(1, Some(CLIENT_ID)),
             chrono::Utc::now(),
         )
         .unwrap();
-        let answer = reqwest::Client::new()
-            .get(format!("{}/app", sim.api_url()))
-            .bearer_auth(jwt.jwt.expose_secret())
-            .header("user-agent", "t")
-            .send()
-            .await
-            .unwrap();
+        let answer = raw_get(&sim, "/app", jwt.jwt.expose_secret()).await;
         assert_eq!(answer.headers()["x-github-enterprise-version"], version);
         assert_eq!(answer.status().is_success(), accepted, "{version}");
         if !accepted {
@@ -101,13 +112,7 @@ async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
     // A stored client ID on an Enterprise Server URL: signed with the app ID, nothing refused.
     // Enterprise Server has rate limits off by default: no `x-ratelimit-*` headers, even for
     // installation tokens.
-    let sim = start_sim(SimConfig {
-        ghes: true,
-        ghes_version: Some("3.17.0".into()),
-        installations: 5,
-        ..Default::default()
-    })
-    .await;
+    let sim = enterprise_sim("3.17.0", true).await;
     let s = session_with(&sim, Some(CLIENT_ID), options());
     assert!(!s.signer.uses_client_id());
     s.client.app(&s.signer).await.unwrap();
@@ -116,25 +121,13 @@ async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
         .await
         .unwrap();
     assert_eq!(count(&sim, "GET /app"), 1, "no request was refused first");
-    let answer = reqwest::Client::new()
-        .get(format!("{}/installation/repositories", sim.api_url()))
-        .bearer_auth(token.token.expose_secret())
-        .header("user-agent", "t")
-        .send()
-        .await
-        .unwrap();
+    let answer = raw_get(&sim, "/installation/repositories", token.token.expose_secret()).await;
     assert_eq!(answer.status(), 200);
     assert!(!answer.headers().contains_key("x-ratelimit-remaining"));
 
     // A 3.17 server at a URL that does not look like one (behind a proxy path): the client ID
     // is refused once, the request is signed again with the app ID, and that sticks.
-    let sim = start_sim(SimConfig {
-        ghes: false,
-        ghes_version: Some("3.17.0".into()),
-        installations: 5,
-        ..Default::default()
-    })
-    .await;
+    let sim = enterprise_sim("3.17.0", false).await;
     let s = session_with(&sim, Some(CLIENT_ID), options());
     assert!(s.signer.uses_client_id());
     s.client.app(&s.signer).await.unwrap();
@@ -148,13 +141,7 @@ async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
 
     // The CLI: `app add` learns the client ID, and every later command still works on 3.17;
     // so does an explicit --client-id.
-    let sim = start_sim(SimConfig {
-        ghes: true,
-        ghes_version: Some("3.17.0".into()),
-        installations: 5,
-        ..Default::default()
-    })
-    .await;
+    let sim = enterprise_sim("3.17.0", true).await;
     let env = CliEnv::new();
     let mut args: Vec<String> = ["installations", "--json", "--client-id", CLIENT_ID]
         .map(String::from)
@@ -380,13 +367,7 @@ async fn a_token_refused_right_after_minting_is_tried_again() {
         "refused, then accepted"
     );
     // On github.com an installation token's answers carry its hourly budget.
-    let answer = reqwest::Client::new()
-        .get(format!("{}/installation/repositories", sim.api_url()))
-        .bearer_auth(token.token.expose_secret())
-        .header("user-agent", "t")
-        .send()
-        .await
-        .unwrap();
+    let answer = raw_get(&sim, "/installation/repositories", token.token.expose_secret()).await;
     assert_eq!(answer.headers()["x-ratelimit-limit"], "5000");
     assert_eq!(answer.headers()["x-ratelimit-resource"], "core");
 

@@ -60,6 +60,18 @@ impl Desktop {
         home: &Path,
         extra_env: &[(&str, &str)],
     ) -> Self {
+        let binary = crate::workspace_bin("appwarden-desktop");
+        Self::start_binary(&binary, name, keyring, home, extra_env).await
+    }
+
+    /// Starts a given `appwarden-desktop` binary (one installed from a package, say).
+    pub async fn start_binary(
+        binary: &Path,
+        name: &str,
+        keyring: &KeyringSession,
+        home: &Path,
+        extra_env: &[(&str, &str)],
+    ) -> Self {
         let display = std::env::var("DISPLAY")
             .expect("DISPLAY is not set: run under Xvfb (scripts/test.sh uses xvfb-run)");
         let config_dir = home.join("config");
@@ -107,7 +119,7 @@ impl Desktop {
         caps.set("browserName", "wry").unwrap();
         caps.set(
             "tauri:options",
-            serde_json::json!({ "application": crate::workspace_bin("appwarden-desktop").to_string_lossy() }),
+            serde_json::json!({ "application": binary.to_string_lossy() }),
         )
         .unwrap();
         // One more try if the first request meets a driver still starting up.

@@ -21,7 +21,7 @@ pub enum Command {
     /// Apps stored in the keyring and config.
     #[command(subcommand)]
     App(AppCommand),
-    /// Print a JWT for the app (valid about 9 minutes).
+    /// Print a JWT for the app (valid at least 4 more minutes: one JWT per five-minute window).
     Jwt(AppArgs),
     /// List every installation of the app.
     Installations(InstallationsArgs),
@@ -39,6 +39,17 @@ pub enum Command {
     /// Administer installations: suspend, unsuspend, uninstall; pending installation requests.
     #[command(subcommand)]
     Installation(InstallationCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// bash: appwarden completions bash > ~/.local/share/bash-completion/completions/appwarden
+    /// zsh:  appwarden completions zsh > ~/.zfunc/_appwarden   (with fpath+=~/.zfunc)
+    /// fish: appwarden completions fish > ~/.config/fish/completions/appwarden.fish
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages, one per command and subcommand, into a directory.
+    #[command(hide = true)]
+    Manpages { dir: std::path::PathBuf },
     /// git's credential helper: installation tokens for HTTPS remotes of stored apps' hosts.
     ///
     /// git config --global credential.https://github.com.helper '!appwarden git-credential'

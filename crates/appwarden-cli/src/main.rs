@@ -11,6 +11,7 @@ mod commands;
 mod hooks;
 mod input;
 mod output;
+mod shell;
 
 use clap::Parser;
 
