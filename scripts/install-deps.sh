@@ -11,7 +11,7 @@ apt_packages=(
   python3 python3-pip                        # the independent JWT verifier (PyJWT)
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev file  # Tauri
   xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick xclip                                 # the window, headless
-  desktop-file-utils appstream man-db rpm                                                          # checking the packages
+  desktop-file-utils appstream man-db rpm x11-utils                                                # checking the packages
 )
 # npm fetches GitHub's OpenAPI description; a machine may already have it from elsewhere.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)

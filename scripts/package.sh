@@ -17,6 +17,7 @@ gzip -9n "$out"/man1/*.1
 target/release/appwarden completions bash >"$out/completions/appwarden"
 target/release/appwarden completions zsh >"$out/completions/_appwarden"
 target/release/appwarden completions fish >"$out/completions/appwarden.fish"
+gzip -9n <packaging/changelog >"$out/changelog.Debian.gz"
 
 rm -rf target/release/bundle/deb target/release/bundle/rpm
 # The bundler builds the desktop app in release mode (the UI first, by beforeBuildCommand).

@@ -121,7 +121,12 @@ async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
         .await
         .unwrap();
     assert_eq!(count(&sim, "GET /app"), 1, "no request was refused first");
-    let answer = raw_get(&sim, "/installation/repositories", token.token.expose_secret()).await;
+    let answer = raw_get(
+        &sim,
+        "/installation/repositories",
+        token.token.expose_secret(),
+    )
+    .await;
     assert_eq!(answer.status(), 200);
     assert!(!answer.headers().contains_key("x-ratelimit-remaining"));
 
@@ -367,7 +372,12 @@ async fn a_token_refused_right_after_minting_is_tried_again() {
         "refused, then accepted"
     );
     // On github.com an installation token's answers carry its hourly budget.
-    let answer = raw_get(&sim, "/installation/repositories", token.token.expose_secret()).await;
+    let answer = raw_get(
+        &sim,
+        "/installation/repositories",
+        token.token.expose_secret(),
+    )
+    .await;
     assert_eq!(answer.headers()["x-ratelimit-limit"], "5000");
     assert_eq!(answer.headers()["x-ratelimit-resource"], "core");
 

@@ -21,7 +21,12 @@ fn bundle_dir() -> PathBuf {
 fn package(kind: &str) -> PathBuf {
     let dir = bundle_dir().join(kind);
     let found: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}: run `bash scripts/package.sh` first", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: run `bash scripts/package.sh` first",
+                dir.display()
+            )
+        })
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| {
@@ -29,7 +34,12 @@ fn package(kind: &str) -> PathBuf {
             name.ends_with(&format!(".{kind}")) && name.contains(VERSION)
         })
         .collect();
-    assert_eq!(found.len(), 1, "one .{kind} for {VERSION} in {}: {found:?}", dir.display());
+    assert_eq!(
+        found.len(),
+        1,
+        "one .{kind} for {VERSION} in {}: {found:?}",
+        dir.display()
+    );
     found.into_iter().next().unwrap()
 }
 
@@ -53,7 +63,12 @@ fn deb_contents(deb: &Path) -> Vec<String> {
     stdout(&out)
         .lines()
         .filter_map(|line| line.split_whitespace().nth(5))
-        .map(|path| path.trim_start_matches('.').trim_end_matches('/').to_owned())
+        .map(|path| {
+            format!(
+                "/{}",
+                path.trim_start_matches(['.', '/']).trim_end_matches('/')
+            )
+        })
         .collect()
 }
 
@@ -63,6 +78,7 @@ fn the_deb_declares_what_it_needs_and_holds_the_app_the_cli_its_manual_and_compl
     let out = run("dpkg-deb", &["--info", &deb.to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let control = stdout(&out);
+    assert_eq!(field(&control, "Package"), Some("appwarden"), "{control}");
     assert_eq!(field(&control, "Version"), Some(VERSION), "{control}");
     assert_eq!(field(&control, "Architecture"), Some("amd64"), "{control}");
     let depends = field(&control, "Depends").unwrap_or_default();
@@ -72,12 +88,35 @@ fn the_deb_declares_what_it_needs_and_holds_the_app_the_cli_its_manual_and_compl
     assert!(recommends.contains("gnome-keyring"), "{control}");
     assert!(field(&control, "Description").is_some(), "{control}");
 
+    // The version comes from Cargo.toml alone; the changelog and the metainfo name it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let changelog = std::fs::read_to_string(root.join("packaging/changelog")).unwrap();
+    assert!(
+        changelog
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains(&format!("({VERSION})")),
+        "packaging/changelog has no entry for {VERSION}"
+    );
+    let metainfo =
+        std::fs::read_to_string(root.join("packaging/dev.appwarden.desktop.metainfo.xml")).unwrap();
+    assert!(
+        metainfo.contains(&format!("<release version=\"{VERSION}\"")),
+        "the metainfo has no release {VERSION}"
+    );
+    let tauri_conf = std::fs::read_to_string(root.join("src-tauri/tauri.conf.json")).unwrap();
+    assert!(
+        !tauri_conf.contains("\"version\""),
+        "tauri.conf.json must take Cargo's version"
+    );
+
     let contents = deb_contents(&deb);
     let has = |path: &str| contents.iter().any(|p| p == path);
     for path in [
         "/usr/bin/appwarden-desktop",
         "/usr/bin/appwarden",
-        "/usr/share/applications/appwarden-desktop.desktop",
+        "/usr/share/applications/Appwarden.desktop",
         "/usr/share/metainfo/dev.appwarden.desktop.metainfo.xml",
         "/usr/share/icons/hicolor/scalable/apps/appwarden-desktop.svg",
         "/usr/share/man/man1/appwarden.1.gz",
@@ -86,7 +125,8 @@ fn the_deb_declares_what_it_needs_and_holds_the_app_the_cli_its_manual_and_compl
         "/usr/share/bash-completion/completions/appwarden",
         "/usr/share/zsh/vendor-completions/_appwarden",
         "/usr/share/fish/vendor_completions.d/appwarden.fish",
-        "/usr/share/doc/appwarden-desktop/copyright",
+        "/usr/share/doc/appwarden/copyright",
+        "/usr/share/doc/appwarden/changelog.Debian.gz",
     ] {
         assert!(has(path), "{path} missing from the .deb: {contents:#?}");
     }
@@ -94,10 +134,6 @@ fn the_deb_declares_what_it_needs_and_holds_the_app_the_cli_its_manual_and_compl
         let icon = format!("/usr/share/icons/hicolor/{size}x{size}/apps/appwarden-desktop.png");
         assert!(has(&icon), "{icon} missing: {contents:#?}");
     }
-    assert!(
-        contents.iter().any(|p| p.starts_with("/usr/share/doc/appwarden-desktop/changelog")),
-        "{contents:#?}"
-    );
     // One man page per command and subcommand.
     let pages = contents
         .iter()
@@ -110,7 +146,10 @@ fn the_deb_declares_what_it_needs_and_holds_the_app_the_cli_its_manual_and_compl
 async fn the_unpacked_deb_runs_the_cli_its_manual_and_the_window() {
     let deb = package("deb");
     let root = tempfile::tempdir().unwrap();
-    let out = run("dpkg", &["-x", &deb.to_string_lossy(), &root.path().to_string_lossy()]);
+    let out = run(
+        "dpkg",
+        &["-x", &deb.to_string_lossy(), &root.path().to_string_lossy()],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let installed = |path: &str| root.path().join(path.trim_start_matches('/'));
 
@@ -155,22 +194,39 @@ async fn the_unpacked_deb_runs_the_cli_its_manual_and_the_window() {
         .unwrap();
     let first_line = stdout(&help).lines().next().unwrap_or_default().to_owned();
     assert!(
-        manual.replace(char::is_whitespace, "").contains(&first_line.replace(char::is_whitespace, "")),
+        manual
+            .replace(char::is_whitespace, "")
+            .contains(&first_line.replace(char::is_whitespace, "")),
         "man page lacks `{first_line}`: {manual}"
     );
     // Completions name the commands.
-    let bash = std::fs::read_to_string(installed("/usr/share/bash-completion/completions/appwarden")).unwrap();
+    let bash = std::fs::read_to_string(installed(
+        "/usr/share/bash-completion/completions/appwarden",
+    ))
+    .unwrap();
     assert!(bash.contains("installations") && bash.contains("fingerprint"));
 
     // The desktop entry and the metainfo pass their linters.
-    let entry = installed("/usr/share/applications/appwarden-desktop.desktop");
+    let entry = installed("/usr/share/applications/Appwarden.desktop");
     let out = run("desktop-file-validate", &[&entry.to_string_lossy()]);
-    assert!(out.status.success() && stdout(&out).trim().is_empty(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success() && stdout(&out).trim().is_empty(),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let text = std::fs::read_to_string(&entry).unwrap();
-    assert!(text.contains("StartupWMClass=appwarden-desktop"), "{text}");
+    let wm_class = text
+        .lines()
+        .find_map(|l| l.strip_prefix("StartupWMClass="))
+        .unwrap_or_else(|| panic!("no StartupWMClass: {text}"))
+        .to_owned();
     assert!(text.contains("Exec=appwarden-desktop"), "{text}");
     let metainfo = installed("/usr/share/metainfo/dev.appwarden.desktop.metainfo.xml");
-    let out = run("appstreamcli", &["validate", "--no-net", &metainfo.to_string_lossy()]);
+    let out = run(
+        "appstreamcli",
+        &["validate", "--no-net", &metainfo.to_string_lossy()],
+    );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
 
     // The installed app opens to a rendered window.
@@ -187,6 +243,20 @@ async fn the_unpacked_deb_runs_the_cli_its_manual_and_the_window() {
     app.el("add-app").await;
     assert_eq!(app.driver.title().await.unwrap(), "Appwarden");
     app.shot("01-installed-window").await;
+    // The desktop entry's StartupWMClass is the window's class, so docks group them.
+    let tree = stdout(&run("xwininfo", &["-root", "-tree"]));
+    let classes: Vec<String> = tree
+        .lines()
+        .filter(|line| line.contains("\"Appwarden\""))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(|id| stdout(&run("xprop", &["-id", id, "WM_CLASS"])))
+        .collect();
+    assert!(
+        classes
+            .iter()
+            .any(|c| c.contains(&format!("\"{wm_class}\""))),
+        "no window of class {wm_class}: {classes:?}"
+    );
     app.quit().await;
 }
 
@@ -203,13 +273,19 @@ fn the_rpm_lists_the_same_files() {
     for path in [
         "/usr/bin/appwarden-desktop",
         "/usr/bin/appwarden",
-        "/usr/share/applications/appwarden-desktop.desktop",
+        "/usr/share/applications/Appwarden.desktop",
         "/usr/share/man/man1/appwarden.1.gz",
         "/usr/share/zsh/site-functions/_appwarden",
         "/usr/share/metainfo/dev.appwarden.desktop.metainfo.xml",
     ] {
-        assert!(files.lines().any(|line| line == path), "{path} missing: {files}");
+        assert!(
+            files.lines().any(|line| line == path),
+            "{path} missing: {files}"
+        );
     }
-    let out = run("rpm", &["-qp", "--queryformat", "%{VERSION}", &rpm.to_string_lossy()]);
+    let out = run(
+        "rpm",
+        &["-qp", "--queryformat", "%{VERSION}", &rpm.to_string_lossy()],
+    );
     assert_eq!(stdout(&out), VERSION);
 }

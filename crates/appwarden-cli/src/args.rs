@@ -44,9 +44,7 @@ pub enum Command {
     /// bash: appwarden completions bash > ~/.local/share/bash-completion/completions/appwarden
     /// zsh:  appwarden completions zsh > ~/.zfunc/_appwarden   (with fpath+=~/.zfunc)
     /// fish: appwarden completions fish > ~/.config/fish/completions/appwarden.fish
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Write the man pages, one per command and subcommand, into a directory.
     #[command(hide = true)]
     Manpages { dir: std::path::PathBuf },

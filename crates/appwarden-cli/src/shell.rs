@@ -9,9 +9,18 @@ use std::path::Path;
 
 /// Prints the completion script for `shell` on standard output.
 pub fn completions(shell: clap_complete::Shell) -> Result<i32, Error> {
+    use std::io::Write;
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "appwarden", &mut std::io::stdout());
-    Ok(0)
+    // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "appwarden", &mut script);
+    match std::io::stdout().write_all(&script) {
+        Ok(()) => Ok(0),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(err) => Err(Error::InvalidInput(format!(
+            "Could not write the completion script: {err}"
+        ))),
+    }
 }
 
 /// Writes `appwarden.1` and one page per subcommand (`appwarden-key-fingerprint.1`, …) into
