@@ -28,6 +28,8 @@ if ! diff -r "$bindings" ui/src/lib/bindings; then
   exit 1
 fi
 rm -rf "$bindings"
+echo "== bundled licences are current"
+python3 scripts/licenses.py --check
 
 echo "== packages (.deb, .rpm), checked by tests/package.rs"
 bash scripts/package.sh

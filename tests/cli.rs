@@ -656,3 +656,56 @@ fn webhook_signatures_are_checked_against_the_secret() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_is_drawn_on_a_terminal_and_nothing_extra_when_piped() {
+    let sim = start_sim(SimConfig {
+        installations: 450,
+        latency: std::time::Duration::from_millis(150),
+        ..Default::default()
+    })
+    .await;
+    let env = CliEnv::new();
+    let args = [
+        "installations",
+        "--no-cache",
+        "--app-id",
+        "1",
+        "--key",
+        &path("rsa2048-pkcs1.pem"),
+        "--api-url",
+        &sim.api_url(),
+    ];
+    // Piped: the table on stdout, one count line on stderr, no progress.
+    let out = tokio::task::block_in_place(|| env.run(&args, None));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out).trim(), "450 installation(s)");
+
+    // On a terminal (script(1) gives it one): a bar counting pages, without colours.
+    let line = std::iter::once(
+        appwarden_system_tests::appwarden_bin()
+            .display()
+            .to_string(),
+    )
+    .chain(args.iter().map(|a| format!("'{a}'")))
+    .collect::<Vec<_>>()
+    .join(" ");
+    let out = tokio::task::block_in_place(|| {
+        Command::new("script")
+            .args(["-qec", &format!("{line} >/dev/null"), "/dev/null"])
+            .env("HOME", env.home.path())
+            .env("APPWARDEN_CONFIG_DIR", env.config_dir())
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .output()
+            .unwrap()
+    });
+    let terminal = stdout(&out);
+    assert!(out.status.success(), "{terminal}");
+    assert!(terminal.contains("/5 pages"), "{terminal:?}");
+    assert!(terminal.contains("450 installation(s)"), "{terminal:?}");
+    assert!(
+        !terminal.contains("\x1b[3") && !terminal.contains("\x1b[9"),
+        "no colours: {terminal:?}"
+    );
+}

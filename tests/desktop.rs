@@ -928,3 +928,95 @@ async fn failed_webhook_deliveries_are_redelivered_from_the_window() {
     app.shot("06-signature-checker").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_guidance_empty_states_and_about() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 0,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), "New bot", &sim.api_url());
+    let app = Desktop::start("first-run", &keyring, home.path(), &[]).await;
+
+    // An app nobody installed yet: the window says so and links the app's install page.
+    let empty = app.wait_text("no-installations", |t| !t.is_empty()).await;
+    assert!(
+        empty.contains("No account has installed this app yet"),
+        "{empty}"
+    );
+    let link = app.wait_text("install-link", |t| !t.is_empty()).await;
+    assert!(
+        link.ends_with("/apps/appwarden-demo/installations/new"),
+        "{link}"
+    );
+    app.shot("01-no-installations").await;
+
+    // Adding an app: a pasted settings-page URL fills in the host and names the page where
+    // the app ID, client ID and private keys are.
+    app.el("add-app").await.click().await.unwrap();
+    app.el("first-run-guide").await;
+    let settings = app.el("open-app-settings").await.text().await.unwrap();
+    assert!(
+        settings.starts_with("https://github.com/settings/apps"),
+        "{settings}"
+    );
+    let location = app.el("settings-location").await;
+    location
+        .send_keys("https://github.com/organizations/acme/settings/apps/deploy-bot")
+        .await
+        .unwrap();
+    app.wait_text("open-app-settings", |t| {
+        t.starts_with("https://github.com/organizations/acme/settings/apps/deploy-bot")
+    })
+    .await;
+    location.clear().await.unwrap();
+    location
+        .send_keys("https://ghes.example.com/settings/apps/ops-bot")
+        .await
+        .unwrap();
+    app.wait_text("open-app-settings", |t| {
+        t.starts_with("https://ghes.example.com/settings/apps/ops-bot")
+    })
+    .await;
+    let host = app.el("host").await.prop("value").await.unwrap();
+    assert_eq!(host.as_deref(), Some("ghes.example.com"));
+    app.shot("02-add-app-guidance").await;
+    location.clear().await.unwrap();
+    location.send_keys("not a settings page!").await.unwrap();
+    app.el("settings-location-unknown").await;
+    app.driver
+        .action_chain()
+        .send_keys(thirtyfour::Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+
+    // About: the version, the folders (the config one is this profile's), the licences.
+    app.el("open-about").await.click().await.unwrap();
+    let version = app.wait_text("about-version", |t| !t.is_empty()).await;
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    let config = app.el("about-config").await.text().await.unwrap();
+    assert_eq!(config, app.config_dir.display().to_string());
+    let licences = app.el("licences").await.text().await.unwrap();
+    assert!(
+        licences.contains("tauri") && licences.contains("Apache-2.0 OR MIT"),
+        "{licences}"
+    );
+    assert!(licences.contains("svelte"), "{licences}");
+    app.shot("03-about").await;
+    app.el("licence-filter")
+        .await
+        .send_keys("zeroize")
+        .await
+        .unwrap();
+    let rows = app
+        .driver
+        .find_all(By::Css("[data-testid=licence-row]"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty() && rows.len() < 5, "{} rows", rows.len());
+    app.quit().await;
+}

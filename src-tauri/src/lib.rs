@@ -84,6 +84,8 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::about::about,
+            commands::about::copy_text,
             commands::apps::list_apps,
             commands::apps::app_overview,
             commands::apps::stage_key,

@@ -16,12 +16,14 @@ pub struct Desktop {
     shots: PathBuf,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two distinct free ports (both held while choosing, so they cannot be the same one).
+fn free_ports() -> (u16, u16) {
+    let first = TcpListener::bind("127.0.0.1:0").unwrap();
+    let second = TcpListener::bind("127.0.0.1:0").unwrap();
+    (
+        first.local_addr().unwrap().port(),
+        second.local_addr().unwrap().port(),
+    )
 }
 
 /// Stores an app (app ID 1, the 2048-bit fixture key) with the `appwarden` CLI into the
@@ -75,46 +77,6 @@ impl Desktop {
         let display = std::env::var("DISPLAY")
             .expect("DISPLAY is not set: run under Xvfb (scripts/test.sh uses xvfb-run)");
         let config_dir = home.join("config");
-        let (port, native_port) = (free_port(), free_port());
-        let mut command = Command::new("tauri-driver");
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DISPLAY", display)
-            .env("HOME", home)
-            .env("APPWARDEN_CONFIG_DIR", &config_dir)
-            .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
-            .env("NO_AT_BRIDGE", "1")
-            // The app turns WebKit's compositing off by default (less memory); WebKitWebDriver
-            // cannot take screenshots without it here, so window tests turn it back on.
-            // The benchmark passes "1" to measure the default.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        // xvfb-run's X server wants its authority cookie.
-        if let Some(xauthority) = std::env::var_os("XAUTHORITY") {
-            command.env("XAUTHORITY", xauthority);
-        }
-        for (key, value) in extra_env {
-            command.env(key, value);
-        }
-        let tauri_driver =
-            command.spawn().expect("tauri-driver is installed (cargo install tauri-driver); scripts/install-deps.sh does it");
-        // tauri-driver forwards to WebKitWebDriver, which it starts on the native port: a
-        // session asked for before both listen fails (seen on a loaded machine).
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for (listener, what) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
-            while std::net::TcpStream::connect(("127.0.0.1", listener)).is_err() {
-                assert!(Instant::now() < deadline, "{what} did not start");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry").unwrap();
         caps.set(
@@ -122,15 +84,64 @@ impl Desktop {
             serde_json::json!({ "application": binary.to_string_lossy() }),
         )
         .unwrap();
-        // One more try if the first request meets a driver still starting up.
-        let server = format!("http://127.0.0.1:{port}");
-        let driver = match WebDriver::new(&server, caps.clone()).await {
-            Ok(driver) => driver,
-            Err(_) => {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                WebDriver::new(&server, caps).await.expect(
-                    "a WebDriver session (WebKitWebDriver and tauri-driver: scripts/install-deps.sh)",
-                )
+        // A session asked for while tauri-driver or WebKitWebDriver is still starting, or
+        // one whose driver died starting up, fails (seen on a loaded machine, with two window
+        // tests starting at once): such a start is tried again from scratch, with new ports.
+        let mut attempt = 0;
+        let (tauri_driver, driver) = loop {
+            attempt += 1;
+            let (port, native_port) = free_ports();
+            let mut command = Command::new("tauri-driver");
+            command
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("DISPLAY", &display)
+                .env("HOME", home)
+                .env("APPWARDEN_CONFIG_DIR", &config_dir)
+                .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+                .env("NO_AT_BRIDGE", "1")
+                // The app turns WebKit's compositing off by default (less memory);
+                // WebKitWebDriver cannot take screenshots without it here, so window tests
+                // turn it back on. The benchmark passes "1" to measure the default.
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "0")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            // xvfb-run's X server wants its authority cookie.
+            if let Some(xauthority) = std::env::var_os("XAUTHORITY") {
+                command.env("XAUTHORITY", xauthority);
+            }
+            for (key, value) in extra_env {
+                command.env(key, value);
+            }
+            let mut tauri_driver = command.spawn().expect(
+                "tauri-driver is installed (cargo install tauri-driver); scripts/install-deps.sh does it",
+            );
+            // tauri-driver forwards to WebKitWebDriver, which it starts on the native port.
+            let deadline = Instant::now() + Duration::from_secs(20);
+            for (listener, what) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
+                while std::net::TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                    assert!(Instant::now() < deadline, "{what} did not start");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+            let server = format!("http://127.0.0.1:{port}");
+            match WebDriver::new(&server, caps.clone()).await {
+                Ok(driver) => break (tauri_driver, driver),
+                Err(err) if attempt < 3 => {
+                    eprintln!("window test {name}: no WebDriver session ({err}); starting again");
+                    let _ = tauri_driver.kill();
+                    let _ = tauri_driver.wait();
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(err) => panic!(
+                    "no WebDriver session after {attempt} starts (WebKitWebDriver and tauri-driver: scripts/install-deps.sh): {err}"
+                ),
             }
         };
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -642,19 +642,16 @@ fn installations(args: InstallationsArgs) -> Result<i32, Error> {
         ..ClientOptions::default()
     };
     let session = session(&args.app, options)?;
-    let show_progress = std::io::stderr().is_terminal();
+    let progress = crate::progress::Progress::new("pages");
     let cache = (!args.no_cache)
         .then(ListingCache::default_location)
         .flatten();
     let listing = runtime()?.block_on(session.list_installations(cache.as_ref(), |event| {
-        if show_progress && event.total_pages > 1 {
-            eprint!("\rpage {} of {}", event.pages_done, event.total_pages);
-            let _ = std::io::stderr().flush();
+        if event.total_pages > 1 {
+            progress.set(event.pages_done.into(), event.total_pages.into());
         }
     }));
-    if show_progress {
-        eprint!("\r\x1b[K");
-    }
+    progress.finish();
     let listing = listing?;
     let unchanged = listing.unchanged();
     let mut all = listing.snapshot.into_installations();

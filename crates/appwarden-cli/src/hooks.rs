@@ -244,19 +244,21 @@ fn redeliver(args: RedeliverArgs) -> Result<i32, Error> {
     let options = RedeliveryOptions {
         pause: Duration::from_millis(args.pause_ms),
     };
-    let report =
-        rt.block_on(
-            session.redeliver_each(&plan.ids(), &options, |step| match &step.error {
-                None => eprintln!(
-                    "[{}/{}] {} redelivered",
-                    step.done, step.total, step.delivery_id
-                ),
-                Some(err) => eprintln!(
-                    "[{}/{}] {} failed: {err}",
-                    step.done, step.total, step.delivery_id
-                ),
-            }),
-        );
+    let progress = crate::progress::Progress::new("deliveries");
+    let report = rt.block_on(session.redeliver_each(&plan.ids(), &options, |step| {
+        progress.set(step.done as u64, step.total as u64);
+        progress.line(&match &step.error {
+            None => format!(
+                "[{}/{}] {} redelivered",
+                step.done, step.total, step.delivery_id
+            ),
+            Some(err) => format!(
+                "[{}/{}] {} failed: {err}",
+                step.done, step.total, step.delivery_id
+            ),
+        });
+    }));
+    progress.finish();
     println!(
         "{} redelivered, {} refused, {} not attempted.",
         report.redelivered.len(),

@@ -11,6 +11,7 @@ mod commands;
 mod hooks;
 mod input;
 mod output;
+mod progress;
 mod shell;
 
 use clap::Parser;

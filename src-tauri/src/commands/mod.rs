@@ -1,5 +1,6 @@
 //! The commands the window may call. Each is a thin call into appwarden-core.
 
+pub mod about;
 pub mod apps;
 pub mod installations;
 pub mod keys;

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
+mod about;
 mod webhook;
+pub use about::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.

@@ -2,6 +2,7 @@
 // the UI switches on `code`, never on message text.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import type { About } from "./bindings/About";
 import type { AppDraft } from "./bindings/AppDraft";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
@@ -58,6 +59,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   environment: () => call<Environment>("environment"),
+  about: () => call<About>("about"),
+  copyText: (text: string) => call<void>("copy_text", { text }),
   listApps: () => call<AppSummary[]>("list_apps"),
   appOverview: (name: string) => call<AppOverview>("app_overview", { name }),
   stageKey: (source: KeySource) => call<StagedKey | null>("stage_key", { source }),

@@ -46,7 +46,7 @@ class AppState {
   // Rows are immutable data: kept raw (not deeply reactive) and replaced, not mutated, so
   // that 10,000 installations cost no proxies.
   listings = $state.raw<Record<string, Listing>>({});
-  dialog = $state<"add-app" | "settings" | null>(null);
+  dialog = $state<"add-app" | "settings" | "about" | null>(null);
   token = $state<ShownToken | null>(null);
   loadError = $state<IpcError | null>(null);
   /** Keyring entries no app uses, left by an interrupted change; offered for clean-up. */
