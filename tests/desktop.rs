@@ -97,6 +97,12 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
         .await;
     assert!(config_file.exists());
     assert_eq!(keyring.appwarden_entries().len(), 1);
+    // A new app suggests comparing its key with the fingerprints GitHub shows.
+    let suggestion = app.el("just-added").await.text().await.unwrap();
+    assert!(
+        suggestion.contains("compare the fingerprints"),
+        "{suggestion}"
+    );
 
     // Every installation is listed; search narrows the table.
     let total = sim.installations().len();

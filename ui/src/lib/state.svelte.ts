@@ -47,6 +47,8 @@ class AppState {
   // that 10,000 installations cost no proxies.
   listings = $state.raw<Record<string, Listing>>({});
   dialog = $state<"add-app" | "settings" | "about" | null>(null);
+  /** The app just added, to suggest comparing its key with GitHub's settings page. */
+  justAdded = $state<string | null>(null);
   token = $state<ShownToken | null>(null);
   loadError = $state<IpcError | null>(null);
   /** Keyring entries no app uses, left by an interrupted change; offered for clean-up. */
