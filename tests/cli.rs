@@ -709,3 +709,98 @@ async fn progress_is_drawn_on_a_terminal_and_nothing_extra_when_piped() {
         "no colours: {terminal:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn installations_as_csv_and_those_awaiting_acceptance() {
+    let sim = start_sim(SimConfig {
+        installations: 120,
+        ..Default::default()
+    })
+    .await;
+    let env = CliEnv::new();
+    let key = path("rsa2048-pkcs1.pem");
+    let api = sim.api_url();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "installations",
+            "--no-cache",
+            "--app-id",
+            "1",
+            "--key",
+            key.as_str(),
+            "--api-url",
+            api.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        let out = tokio::task::block_in_place(|| env.run(&args, None));
+        assert!(out.status.success(), "{}", stderr(&out));
+        out
+    };
+
+    // CSV, read back by Python's csv module: a header and one row per installation.
+    let out = run(&["--format", "csv"]);
+    let csv_file = env.home.path().join("installations.csv");
+    std::fs::write(&csv_file, &out.stdout).unwrap();
+    let parsed = Command::new("python3")
+        .arg("-c")
+        .arg("import csv, json, sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], newline='')))))")
+        .arg(&csv_file)
+        .output()
+        .unwrap();
+    assert!(parsed.status.success(), "{}", stderr(&parsed));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(rows.len(), 120);
+    let first = sim.installations()[0].clone();
+    let row = rows
+        .iter()
+        .find(|r| r["id"].as_str() == Some(first.id.to_string().as_str()))
+        .unwrap();
+    assert_eq!(row["account"], first.account_login.as_str());
+    assert_eq!(
+        row["repository_selection"],
+        first.repository_selection.as_str()
+    );
+
+    // Only the installations whose grant is behind what the app asks (ghsim: some have not
+    // accepted `issues`, some not the `check_run` event), each with what is missing.
+    let app_permissions = ghsim::model::default_app_permissions();
+    let app_events = ghsim::model::default_events();
+    let behind: Vec<u64> = sim
+        .installations()
+        .iter()
+        .filter(|i| {
+            app_permissions
+                .keys()
+                .any(|p| !i.permissions.contains_key(p))
+                || app_events.iter().any(|e| !i.events.contains(e))
+        })
+        .map(|i| i.id)
+        .collect();
+    assert!(!behind.is_empty() && behind.len() < 120);
+    let out = run(&["--awaiting-acceptance", "--json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut ids: Vec<u64> = listed.iter().map(|i| i["id"].as_u64().unwrap()).collect();
+    ids.sort();
+    let mut expected = behind.clone();
+    expected.sort();
+    assert_eq!(ids, expected);
+    for inst in &listed {
+        let gap = &inst["awaiting_acceptance"];
+        let missing_issues = gap["permissions"]["issues"]["asked"] == "write";
+        let missing_event = gap["events"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e == "check_run"));
+        assert!(missing_issues || missing_event, "{inst}");
+    }
+    assert!(
+        stderr(&out).contains(&format!(
+            "{} of 120 installation(s) have not accepted",
+            behind.len()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let table = stdout(&run(&["--awaiting-acceptance"]));
+    assert!(table.contains("NOT ACCEPTED"), "{table}");
+    assert!(table.contains("issues: write (none)"), "{table}");
+}

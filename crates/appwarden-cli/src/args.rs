@@ -326,15 +326,32 @@ pub struct AppArgs {
 pub struct InstallationsArgs {
     #[command(flatten)]
     pub app: AppArgs,
+    /// The same as --format json.
     #[arg(long)]
     pub json: bool,
+    /// How to print the list: a table, GitHub's JSON objects, or CSV (RFC 4180).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Only installations that have not accepted the app's current permissions or events
+    /// (each keeps its old grant until its owner approves), with what is missing.
+    #[arg(long)]
+    pub awaiting_acceptance: bool,
     /// Pages fetched at once (1 = one at a time).
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
-    /// Neither use nor update the cached list (by default pages unchanged since the last
-    /// listing are confirmed with conditional requests, which cost no rate limit).
+    /// Neither use nor update the cached list (by default the cached pages are confirmed with
+    /// conditional requests: GitHub answers 304 for an unchanged page when the JWT is the one
+    /// that fetched it, i.e. within the same five-minute window).
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// How `installations` prints its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Args)]

@@ -1,14 +1,13 @@
 //! What each command does, in terms of the core.
 
 use crate::args::{
-    AppArgs, AppCommand, AppKeyCommand, Command, InstallationsArgs, KeyCommand, TokenAction,
-    TokenArgs,
+    AppArgs, AppCommand, AppKeyCommand, Command, KeyCommand, TokenAction, TokenArgs,
 };
 use crate::args::{HostCommand, InstallationCommand, KeyringCommand};
 use crate::{input, output};
 use appwarden_core::git_credential::{self, CredentialRequest};
 use appwarden_core::github::{
-    ClientOptions, GitHubClient, Installation, RateLimitKind, TokenRequest, WaitObserver,
+    ClientOptions, GitHubClient, RateLimitKind, TokenRequest, WaitObserver,
 };
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore, NewApp};
@@ -45,7 +44,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
             println!("{}", jwt.expose_secret());
             Ok(0)
         }
-        Command::Installations(args) => installations(args),
+        Command::Installations(args) => crate::installations::run(args),
         Command::Token(args) => token(args),
         Command::Host(command) => host_command(command),
         Command::Keyring(command) => keyring_command(command),
@@ -634,75 +633,6 @@ pub(crate) fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSessi
     };
     let private = store.signing_key(&app)?;
     stored_session(&store, &app, private, options)
-}
-
-fn installations(args: InstallationsArgs) -> Result<i32, Error> {
-    let options = ClientOptions {
-        concurrency: args.concurrency.max(1),
-        ..ClientOptions::default()
-    };
-    let session = session(&args.app, options)?;
-    let progress = crate::progress::Progress::new("pages");
-    let cache = (!args.no_cache)
-        .then(ListingCache::default_location)
-        .flatten();
-    let listing = runtime()?.block_on(session.list_installations(cache.as_ref(), |event| {
-        if event.total_pages > 1 {
-            progress.set(event.pages_done.into(), event.total_pages.into());
-        }
-    }));
-    progress.finish();
-    let listing = listing?;
-    let unchanged = listing.unchanged();
-    let mut all = listing.snapshot.into_installations();
-    all.sort_by_key(|inst| inst.id);
-    if args.json {
-        output::print_json(&all);
-    } else {
-        print_installations(&all);
-    }
-    if unchanged {
-        eprintln!(
-            "{} installation(s), unchanged since the last listing (no rate limit used)",
-            all.len()
-        );
-    } else {
-        eprintln!("{} installation(s)", all.len());
-    }
-    Ok(0)
-}
-
-fn print_installations(all: &[Installation]) {
-    let rows: Vec<Vec<String>> = all.iter().map(installation_row).collect();
-    print!(
-        "{}",
-        output::table(
-            &[
-                "ID",
-                "ACCOUNT",
-                "TYPE",
-                "REPOSITORIES",
-                "SUSPENDED",
-                "CREATED",
-                "UPDATED"
-            ],
-            &rows
-        )
-    );
-}
-
-fn installation_row(inst: &Installation) -> Vec<String> {
-    vec![
-        inst.id.to_string(),
-        inst.account_login().to_owned(),
-        inst.target_type.clone().unwrap_or_default(),
-        inst.repository_selection.clone(),
-        inst.suspended_at
-            .map(|at| format!("since {}", output::date(at)))
-            .unwrap_or_else(|| "no".to_owned()),
-        output::date(inst.created_at),
-        output::date(inst.updated_at),
-    ]
 }
 
 fn token(args: TokenArgs) -> Result<i32, Error> {

@@ -10,6 +10,7 @@ mod args;
 mod commands;
 mod hooks;
 mod input;
+mod installations;
 mod output;
 mod progress;
 mod shell;

@@ -10,11 +10,13 @@
 //! - [`git_credential`]: git's credential-helper protocol.
 //! - [`webhook`]: checking webhook signatures (HMAC-SHA256); [`github::hooks`] and
 //!   [`redelivery`]: the app's webhook configuration, deliveries and redelivery.
+//! - [`acceptance`]: installations that have not accepted the app's current permissions.
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
 //!
 //! Secrets are wrapped in [`secret`] types; time comes from a [`clock::Clock`].
 
+pub mod acceptance;
 pub mod api_url;
 pub mod clock;
 pub mod error;

@@ -131,9 +131,16 @@ pub fn generate_installation(app: &SimApp, index: usize, epoch: DateTime<Utc>) -
             private: (index + k) % 3 != 0,
         })
         .collect();
+    // An installation keeps what its owner accepted: when the app asks for more, it keeps the
+    // old grant until the owner approves. Some have not accepted `issues` yet, some not the
+    // `check_run` event.
     let mut permissions = app.permissions.clone();
     if index % 5 == 1 {
         permissions.remove("issues");
+    }
+    let mut events = app.events.clone();
+    if index % 7 == 3 {
+        events.retain(|event| event != "check_run");
     }
     let created_at = epoch - Duration::days(900) + Duration::hours(index as i64 * 5);
     SimInstallation {
@@ -145,7 +152,7 @@ pub fn generate_installation(app: &SimApp, index: usize, epoch: DateTime<Utc>) -
         repository_selection: if index % 3 == 0 { "all" } else { "selected" }.to_owned(),
         repositories,
         permissions,
-        events: app.events.clone(),
+        events,
         created_at,
         updated_at: created_at + Duration::days((index % 40) as i64),
         suspended_at: (index % 17 == 16).then(|| created_at + Duration::days(30)),
