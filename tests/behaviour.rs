@@ -8,7 +8,7 @@ use appwarden_core::github::{
 use appwarden_core::token_cache::TokenSource;
 use appwarden_core::{AccessToken, ApiUrl, AppSession, ErrorCode, PrivateKey, clock};
 use appwarden_system_tests::{
-    CliEnv, fixture, fixture_text, jwt_window_with_room, start_sim, stderr, stdout,
+    CliEnv, ad_hoc_app_args, fixture, fixture_text, jwt_window_with_room, start_sim, stderr, stdout,
 };
 use ghsim::{FaultKind, FaultRule, SimConfig};
 use std::sync::{Arc, Mutex};
@@ -65,17 +65,6 @@ async fn raw_get(sim: &ghsim::Sim, path: &str, bearer: &str) -> reqwest::Respons
         .send()
         .await
         .unwrap()
-}
-
-fn cli_app_args(sim: &ghsim::Sim) -> Vec<String> {
-    vec![
-        "--app-id".into(),
-        "1".into(),
-        "--key".into(),
-        fixture("rsa2048-pkcs1.pem").to_string_lossy().into_owned(),
-        "--api-url".into(),
-        sim.api_url(),
-    ]
 }
 
 fn run_cli(env: &CliEnv, args: &[String]) -> std::process::Output {
@@ -151,7 +140,7 @@ async fn enterprise_server_before_3_18_gets_the_app_id_as_issuer() {
     let mut args: Vec<String> = ["installations", "--json", "--client-id", CLIENT_ID]
         .map(String::from)
         .to_vec();
-    args.extend(cli_app_args(&sim));
+    args.extend(ad_hoc_app_args(&sim));
     let out = run_cli(&env, &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
@@ -295,7 +284,7 @@ async fn bulk_redelivery_stops_at_a_secondary_rate_limit() {
     ]
     .map(String::from)
     .to_vec();
-    args.extend(cli_app_args(&sim));
+    args.extend(ad_hoc_app_args(&sim));
     let out = run_cli(&env, &args);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
@@ -310,7 +299,7 @@ async fn bulk_redelivery_stops_at_a_secondary_rate_limit() {
     // A limit that names a short wait: the CLI says it waits, and until when.
     let sim = start_sim(SimConfig::default()).await;
     let mut list: Vec<String> = ["installations"].map(String::from).to_vec();
-    list.extend(cli_app_args(&sim));
+    list.extend(ad_hoc_app_args(&sim));
     sim.inject(
         FaultRule::new(
             "/app/installations",
@@ -540,7 +529,7 @@ async fn separate_runs_share_etags_only_with_the_same_jwt() {
     let list = |extra: &[&str]| {
         let mut args: Vec<String> = ["installations", "--json"].map(String::from).to_vec();
         args.extend(extra.iter().map(|s| s.to_string()));
-        args.extend(cli_app_args(&sim));
+        args.extend(ad_hoc_app_args(&sim));
         let before = sim.stats().not_modified;
         let out = run_cli(&env, &args);
         assert!(out.status.success(), "{}", stderr(&out));

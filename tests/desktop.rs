@@ -174,12 +174,7 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
     app.el("revoked").await;
     assert_eq!(repositories_status(&api, &token).await, 401);
     app.shot("08-revoked").await;
-    app.driver
-        .action_chain()
-        .send_keys(thirtyfour::Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    app.escape().await;
 
     // Keys: the stored fingerprint equals openssl's; compare with what GitHub shows.
     app.el("tab-keys").await.click().await.unwrap();
@@ -373,12 +368,7 @@ async fn demo_mode_keyboard_details_and_scoped_tokens() {
         .await
         .unwrap();
     app.el("token-panel").await;
-    app.driver
-        .action_chain()
-        .send_keys(thirtyfour::Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    app.escape().await;
     let closed = app
         .driver
         .query(By::Css("[data-testid=token-panel]"))
@@ -993,12 +983,7 @@ async fn first_run_guidance_empty_states_and_about() {
     location.clear().await.unwrap();
     location.send_keys("not a settings page!").await.unwrap();
     app.el("settings-location-unknown").await;
-    app.driver
-        .action_chain()
-        .send_keys(thirtyfour::Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    app.escape().await;
 
     // About: the version, the folders (the config one is this profile's), the licences.
     app.el("open-about").await.click().await.unwrap();

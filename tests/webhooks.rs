@@ -6,7 +6,7 @@
 use appwarden_core::github::{DeliveryFilter, SecretChange, WebhookConfigUpdate};
 use appwarden_core::redelivery::RedeliveryOptions;
 use appwarden_core::{ApiUrl, AppSession, ErrorCode, PrivateKey, WebhookSecret, clock, webhook};
-use appwarden_system_tests::{CliEnv, fixture, fixture_text, start_sim, stderr, stdout};
+use appwarden_system_tests::{CliEnv, ad_hoc_app_args, fixture_text, start_sim, stderr, stdout};
 use ghsim::{FaultKind, FaultRule, SimConfig};
 use std::time::Duration;
 
@@ -278,19 +278,6 @@ async fn a_long_rate_limit_stops_the_run_and_says_what_is_left() {
     assert!(report.stopped.unwrap().contains("rate limit"));
 }
 
-/// Ad hoc app arguments: nothing is stored, no keyring needed.
-fn cli_app(sim: &ghsim::Sim) -> Vec<String> {
-    let key = fixture("rsa2048-pkcs1.pem");
-    vec![
-        "--app-id".into(),
-        "1".into(),
-        "--key".into(),
-        key.to_string_lossy().into_owned(),
-        "--api-url".into(),
-        sim.api_url(),
-    ]
-}
-
 fn run(
     env: &CliEnv,
     sim: &ghsim::Sim,
@@ -298,7 +285,7 @@ fn run(
     stdin: Option<&[u8]>,
 ) -> std::process::Output {
     let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    all.extend(cli_app(sim));
+    all.extend(ad_hoc_app_args(sim));
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
     env.run(&refs, stdin)
 }

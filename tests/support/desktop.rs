@@ -157,6 +157,16 @@ impl Desktop {
         }
     }
 
+    /// Presses Escape (closes the dialog or panel on top).
+    pub async fn escape(&self) {
+        self.driver
+            .action_chain()
+            .send_keys(thirtyfour::Key::Escape)
+            .perform()
+            .await
+            .unwrap();
+    }
+
     /// Saves a screenshot of the window after the next two paints.
     pub async fn shot(&self, name: &str) {
         let _ = self

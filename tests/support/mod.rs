@@ -50,6 +50,19 @@ pub fn appwarden_bin() -> PathBuf {
     workspace_bin("appwarden")
 }
 
+/// The CLI's ad hoc app arguments for a simulator (app 1, the 2048-bit fixture key): nothing
+/// is stored, no keyring needed.
+pub fn ad_hoc_app_args(sim: &ghsim::Sim) -> Vec<String> {
+    vec![
+        "--app-id".into(),
+        "1".into(),
+        "--key".into(),
+        fixture("rsa2048-pkcs1.pem").to_string_lossy().into_owned(),
+        "--api-url".into(),
+        sim.api_url(),
+    ]
+}
+
 /// An isolated environment for the CLI: its own config directory and HOME, no D-Bus unless
 /// given one.
 pub struct CliEnv {
