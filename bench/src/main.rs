@@ -136,12 +136,8 @@ async fn main() {
                 python_path: python_path.clone(),
             };
             let mut rows = Vec::new();
-            let snapshot = std::sync::Mutex::new(None);
-            let slot = &snapshot;
             let ours = measure(&sim, args.runs, count, || async {
-                let (run, snap) = tools::appwarden_list(&target).await;
-                *slot.lock().unwrap() = Some(snap);
-                Some(run)
+                Some(tools::appwarden_list(&target.session()).await.0)
             })
             .await
             .expect("Appwarden runs");
@@ -175,16 +171,10 @@ async fn main() {
             // was listed with (a refresh within a run, or another run within the same
             // five-minute window: one frozen clock for both) and with another JWT (what a
             // run after the window gets; here another issuer makes the other JWT).
-            drop(snapshot);
             let frozen: std::sync::Arc<dyn appwarden_core::clock::Clock> =
                 std::sync::Arc::new(appwarden_core::clock::ManualClock::new(chrono::Utc::now()));
             let same_jwt = target.session_with(frozen.clone(), None);
-            let listed = same_jwt
-                .client
-                .refresh_installations(&same_jwt.signer, None, |_| {})
-                .await
-                .expect("Appwarden lists");
-            let snapshot = listed.snapshot;
+            let (_, snapshot) = tools::appwarden_list(&same_jwt).await;
             let refresh = measure(&sim, args.runs, count, || async {
                 Some(tools::appwarden_refresh(&same_jwt, &snapshot).await)
             })

@@ -55,7 +55,7 @@ pub struct Target {
 }
 
 impl Target {
-    fn session(&self) -> AppSession {
+    pub fn session(&self) -> AppSession {
         self.session_with(clock::system(), None)
     }
 
@@ -81,9 +81,9 @@ fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
 
-/// Appwarden's listing, as the CLI and the desktop app run it.
-pub async fn appwarden_list(target: &Target) -> (ListRun, ListingSnapshot) {
-    let session = target.session();
+/// Appwarden's listing, as the CLI and the desktop app run it, with `session` (a new one
+/// for each measured run, so that each signs its JWT cold).
+pub async fn appwarden_list(session: &AppSession) -> (ListRun, ListingSnapshot) {
     let started = Instant::now();
     let mut first = None;
     let listing = session

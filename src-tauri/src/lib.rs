@@ -14,15 +14,22 @@ use appwarden_core::store::AppStore;
 use std::sync::{Arc, OnceLock};
 use tauri::Manager;
 
+/// The desktop app's log file, `desktop.log` in Appwarden's cache directory.
+pub(crate) fn log_file() -> Option<std::path::PathBuf> {
+    appwarden_core::listing_cache::cache_dir().map(|dir| dir.join("desktop.log"))
+}
+
 /// Logs to `desktop.log` in Appwarden's cache directory (kept under 5 MB: started afresh
 /// when larger), at the level `APPWARDEN_LOG` sets (default `info`). Requests are logged by
 /// endpoint, status, time and request ID; never headers, bodies, keys or tokens.
 fn start_logging() {
-    let Some(dir) = appwarden_core::listing_cache::cache_dir() else {
+    let Some(path) = log_file() else {
         return;
     };
-    let path = dir.join("desktop.log");
-    if std::fs::create_dir_all(&dir).is_err() {
+    if path
+        .parent()
+        .is_some_and(|dir| std::fs::create_dir_all(dir).is_err())
+    {
         return;
     }
     let too_big = std::fs::metadata(&path).is_ok_and(|m| m.len() > 5 * 1024 * 1024);

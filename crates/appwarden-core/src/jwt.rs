@@ -1,6 +1,6 @@
-//! GitHub App JWTs: RS256, `iat` 60 s in the past, `exp` 9 minutes ahead (GitHub allows at
-//! most 10; the minute of margin absorbs small clock differences), `iss` the client ID when
-//! known, else the app ID, always as a string.
+//! GitHub App JWTs: RS256, `iat` 60 s before the moment signed as of, `exp` 9 minutes after
+//! it (GitHub allows at most 10 ahead), `iss` the client ID when known and accepted, else the
+//! app ID, always as a string.
 //!
 //! A [`JwtSigner`] signs one JWT per five-minute window, as of the window's start, and
 //! reuses it within the window: a burst of requests costs one signature, and separate runs
@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How far `iat` is put in the past, as GitHub recommends.
 pub const IAT_BACKDATE: Duration = Duration::seconds(60);
-/// How far `exp` is put in the future of "now".
+/// How far `exp` is put after the moment a JWT is signed as of (a window's start).
 pub const LIFETIME: Duration = Duration::seconds(9 * 60);
 /// JWTs are signed as of the start of a window this long, so that every signer makes the
 /// same JWT within it. A JWT made that way still has over four minutes left when it is used.
@@ -149,14 +149,6 @@ impl JwtSigner {
     pub fn use_app_id(&self) -> bool {
         let changed = self.uses_client_id();
         self.use_client_id.store(false, Ordering::Relaxed);
-        changed
-    }
-
-    /// Signs with the client ID (when one is known) from now on. True when that changed
-    /// the issuer.
-    pub fn use_client_id(&self) -> bool {
-        let changed = self.client_id.is_some() && !self.uses_client_id();
-        self.use_client_id.store(true, Ordering::Relaxed);
         changed
     }
 

@@ -182,7 +182,7 @@ impl Sim {
             .or_else(|| config.ghes.then(|| DEFAULT_GHES_VERSION.to_owned()));
         let mut state = SimState::new(vec![app], installations, hook, config.clock_offset);
         state.token_replication = config.token_replication;
-        state.rate_limits = !config.ghes;
+        state.rate_limits = enterprise_version.is_none();
         state.client_id_issuer = enterprise_version
             .as_deref()
             .is_none_or(accepts_client_id_issuer);

@@ -17,14 +17,12 @@ fn components(json: &str) -> Vec<BundledComponent> {
 
 #[tauri::command]
 pub fn about(state: State<'_, DesktopState>) -> About {
-    let cache_dir = appwarden_core::listing_cache::cache_dir();
+    let shown = |path: std::path::PathBuf| path.display().to_string();
     About {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         config_dir: state.store.config_file().dir().display().to_string(),
-        log_file: cache_dir
-            .as_ref()
-            .map(|dir| dir.join("desktop.log").display().to_string()),
-        cache_dir: cache_dir.map(|dir| dir.display().to_string()),
+        log_file: crate::log_file().map(shown),
+        cache_dir: appwarden_core::listing_cache::cache_dir().map(shown),
         crates: components(CRATES),
         ui_packages: components(UI_PACKAGES),
     }

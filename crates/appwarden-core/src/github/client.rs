@@ -150,9 +150,8 @@ impl Answer {
 pub struct GitHubClient {
     http: reqwest::Client,
     api: ApiUrl,
-    clock: Arc<dyn Clock>,
-    /// GitHub's clock minus ours, in seconds, learnt from the `Date` headers of its answers.
-    skew_seconds: Arc<AtomicI64>,
+    /// Ours, and GitHub's as learnt from the `Date` headers of its answers.
+    clock: GitHubClock,
     /// Secondary rate limits without a stated wait met in a row (for exponential backoff).
     secondary_streak: AtomicU32,
     options: ClientOptions,
@@ -162,12 +161,19 @@ pub struct GitHubClient {
 #[derive(Debug, Clone)]
 pub struct GitHubClock {
     local: Arc<dyn Clock>,
+    /// GitHub's clock minus ours, in seconds.
     skew_seconds: Arc<AtomicI64>,
+}
+
+impl GitHubClock {
+    fn skew_seconds(&self) -> i64 {
+        self.skew_seconds.load(Ordering::Relaxed)
+    }
 }
 
 impl Clock for GitHubClock {
     fn now(&self) -> DateTime<Utc> {
-        self.local.now() + chrono::Duration::seconds(self.skew_seconds.load(Ordering::Relaxed))
+        self.local.now() + chrono::Duration::seconds(self.skew_seconds())
     }
 }
 
@@ -219,8 +225,10 @@ impl GitHubClient {
         Ok(Self {
             http,
             api,
-            clock,
-            skew_seconds: Arc::new(AtomicI64::new(0)),
+            clock: GitHubClock {
+                local: clock,
+                skew_seconds: Arc::new(AtomicI64::new(0)),
+            },
             secondary_streak: AtomicU32::new(0),
             options,
         })
@@ -236,20 +244,17 @@ impl GitHubClient {
 
     /// GitHub's idea of now: our clock corrected by the skew learnt so far.
     pub fn github_now(&self) -> DateTime<Utc> {
-        self.clock.now() + chrono::Duration::seconds(self.skew_seconds.load(Ordering::Relaxed))
+        self.clock.now()
     }
 
     /// The clock difference learnt from GitHub, in seconds (GitHub minus local).
     pub fn clock_skew_seconds(&self) -> i64 {
-        self.skew_seconds.load(Ordering::Relaxed)
+        self.clock.skew_seconds()
     }
 
     /// GitHub's clock, as a [`Clock`] (for judging token lifetimes).
     pub fn github_clock(&self) -> Arc<dyn Clock> {
-        Arc::new(GitHubClock {
-            local: self.clock.clone(),
-            skew_seconds: self.skew_seconds.clone(),
-        })
+        Arc::new(self.clock.clone())
     }
 
     /// A moment on GitHub's clock (a token's `expires_at`) on this computer's clock, for
@@ -262,9 +267,9 @@ impl GitHubClient {
     /// couple of seconds are not taken as skew).
     fn observe_date(&self, headers: &HeaderMap, always: bool) {
         if let Some(github_date) = date_header(headers) {
-            let observed = (github_date - self.clock.now()).num_seconds();
+            let observed = (github_date - self.clock.local.now()).num_seconds();
             if always || (observed - self.clock_skew_seconds()).abs() > 2 {
-                self.skew_seconds.store(observed, Ordering::Relaxed);
+                self.clock.skew_seconds.store(observed, Ordering::Relaxed);
             }
         }
     }
@@ -410,7 +415,7 @@ impl GitHubClient {
             let api_error = api_error(&endpoint, status, &headers, &body);
 
             if let Some((wait, kind)) = self.rate_limit_wait(status, &headers, &api_error.message) {
-                let until = self.clock.now()
+                let until = self.clock.local.now()
                     + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
                 if wait <= self.options.max_rate_limit_wait && rate_limit_waits < 2 {
                     tracing::info!(%endpoint, ?kind, wait_ms = wait.as_millis() as u64, "rate limited: waiting");
@@ -448,9 +453,9 @@ impl GitHubClient {
                 && signed_with_client_id
                 && !issuer_fallen_back
             {
+                // The signer's cached JWT is keyed by its issuer: the next one is signed anew.
                 signer.use_app_id();
                 tracing::info!(%endpoint, "the server refuses a client ID as issuer: signing with the app ID");
-                signer.forget();
                 issuer_fallen_back = true;
                 continue;
             }
@@ -657,7 +662,7 @@ fn api_error(endpoint: &str, status: StatusCode, headers: &HeaderMap, body: &[u8
 
 /// GitHub's secondary rate-limit messages ("You have exceeded a secondary rate limit…"),
 /// matched as octokit's throttling plugin matches them: the words "secondary rate".
-pub fn is_secondary_rate_limit(message: &str) -> bool {
+fn is_secondary_rate_limit(message: &str) -> bool {
     message.to_ascii_lowercase().contains("secondary rate")
 }
 
@@ -675,12 +680,11 @@ fn observe_enterprise_version(headers: &HeaderMap, signer: &JwtSigner) {
             version,
             "Enterprise Server before 3.18: signing with the app ID"
         );
-        signer.forget();
     }
 }
 
 /// Whether an Enterprise Server version (`3.17.4`) accepts a client ID as issuer (3.18 on).
-pub fn enterprise_accepts_client_id(version: &str) -> bool {
+fn enterprise_accepts_client_id(version: &str) -> bool {
     let mut parts = version.trim().split('.').map(|p| p.parse::<u32>().ok());
     match (parts.next().flatten(), parts.next().flatten()) {
         (Some(major), Some(minor)) => (major, minor) >= (3, 18),

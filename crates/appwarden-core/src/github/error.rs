@@ -70,8 +70,7 @@ impl ApiError {
 }
 
 /// Which of GitHub's rate limits refused a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateLimitKind {
     /// The hourly budget is used up (`x-ratelimit-remaining: 0`).
     Primary,
