@@ -12,6 +12,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev file  # Tauri
   xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick xclip                                 # the window, headless
   desktop-file-utils appstream man-db rpm x11-utils                                                # checking the packages
+  softhsm2 opensc                                                                                  # a real PKCS#11 token (SoftHSM2) and pkcs11-tool
 )
 # npm fetches GitHub's OpenAPI description; a machine may already have it from elsewhere.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)

@@ -103,6 +103,11 @@ pub fn run() {
             commands::keys::remove_key,
             commands::keys::verify_keys,
             commands::keys::compare_fingerprints,
+            commands::hardware::pkcs11_modules,
+            commands::hardware::pkcs11_tokens,
+            commands::hardware::pkcs11_keys,
+            commands::hardware::unlock_token,
+            commands::hardware::add_token_key,
             commands::installations::cached_installations,
             commands::installations::list_installations,
             commands::installations::installation_repositories,
@@ -129,9 +134,17 @@ pub fn run() {
             commands::system::orphaned_keys,
             commands::system::clean_orphaned_keys,
         ])
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("appwarden-desktop: {err}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        // Log out of PKCS#11 tokens and finalise their modules as the app exits.
+        Ok(app) => app.run(|_, event| {
+            if let tauri::RunEvent::Exit = event {
+                appwarden_core::hardware::close_all();
+            }
+        }),
+        Err(err) => {
+            eprintln!("appwarden-desktop: {err}");
+            std::process::exit(1);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
 use appwarden_core::github::ClientOptions;
+use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore};
 use appwarden_core::{AccessToken, ApiUrl, AppSession, PrivateKey, clock::Clock};
@@ -64,12 +65,22 @@ impl DesktopState {
         blocking(move || Ok(store.app(&name)?)).await
     }
 
-    /// The app's session, created on first use (reading its newest key from the keyring).
+    /// The app's session, created on first use (reading its newest key from the keyring, or
+    /// opening it on its token).
     pub async fn session(&self, name: &str) -> IpcResult<Arc<AppSession>> {
         let app = self.app(name).await?;
         let mut sessions = self.sessions.lock().await;
         if let Some(session) = sessions.get(&app.name) {
-            return Ok(session.clone());
+            // A key on a token that was removed (or logged out) is opened afresh, which asks
+            // for the PIN again.
+            let token_gone = session
+                .signer
+                .key()
+                .hardware()
+                .is_some_and(|key| !key.session_alive());
+            if !token_gone {
+                return Ok(session.clone());
+            }
         }
         let store = self.store.clone();
         let app_for_key = app.clone();
@@ -84,7 +95,7 @@ impl DesktopState {
     pub fn new_session_with(
         &self,
         app: &AppConfig,
-        key: PrivateKey,
+        key: impl Into<SigningKey>,
         extra_ca: Option<String>,
     ) -> IpcResult<AppSession> {
         let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
@@ -104,7 +115,11 @@ impl DesktopState {
     }
 
     /// A session for a given key (not cached), for live checks.
-    pub fn new_session(&self, app: &AppConfig, key: PrivateKey) -> IpcResult<AppSession> {
+    pub fn new_session(
+        &self,
+        app: &AppConfig,
+        key: impl Into<SigningKey>,
+    ) -> IpcResult<AppSession> {
         self.new_session_with(app, key, None)
     }
 

@@ -5,6 +5,7 @@ pub mod desktop;
 pub mod keyring_session;
 pub mod proxy;
 pub mod secrets;
+pub mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

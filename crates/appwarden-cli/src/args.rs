@@ -4,13 +4,47 @@ use clap::{Args, Parser, Subcommand};
 
 /// Manage GitHub App private keys, fingerprints, installations and installation tokens.
 ///
-/// Keys live in the OS keyring; the config (apps, fingerprints, no key material) lives in
-/// the OS config directory or $APPWARDEN_CONFIG_DIR.
+/// Keys live in the OS keyring or on a PKCS#11 token; the config (apps, fingerprints, where
+/// each key lives, no key material) lives in the OS config directory or $APPWARDEN_CONFIG_DIR.
 #[derive(Parser)]
 #[command(name = "appwarden", version, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub pins: PinArgs,
+}
+
+/// Where a PKCS#11 token's PIN comes from when a key on one is used.
+#[derive(Args, Clone, Default)]
+pub struct PinArgs {
+    /// Read a PKCS#11 token's PIN from this file (its first line), for scripts. Without it:
+    /// $APPWARDEN_PKCS11_PIN, a PIN remembered in the OS keyring, or a prompt.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub pkcs11_pin_file: Option<std::path::PathBuf>,
+    /// Keep the PIN in the OS keyring once the token accepts it, so later runs do not ask.
+    #[arg(long, global = true)]
+    pub remember_pin: bool,
+}
+
+/// A key on a PKCS#11 token: where to import a PEM, or which key already there to use.
+#[derive(Args, Clone, Default)]
+pub struct Pkcs11Args {
+    /// The token's PKCS#11 library (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so; smart cards:
+    /// opensc-pkcs11.so; YubiKey: libykcs11.so). `appwarden pkcs11 modules` lists the usual ones.
+    #[arg(long, value_name = "PATH", requires = "pkcs11_token")]
+    pub pkcs11_module: Option<std::path::PathBuf>,
+    /// The token's label (`appwarden pkcs11 tokens` lists them).
+    #[arg(long, value_name = "LABEL", requires = "pkcs11_module")]
+    pub pkcs11_token: Option<String>,
+    /// Use this private key already on the token (its label) instead of importing --key.
+    #[arg(
+        long,
+        value_name = "LABEL",
+        requires = "pkcs11_token",
+        conflicts_with = "key"
+    )]
+    pub pkcs11_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -39,6 +73,9 @@ pub enum Command {
     /// Administer installations: suspend, unsuspend, uninstall; pending installation requests.
     #[command(subcommand)]
     Installation(InstallationCommand),
+    /// PKCS#11 tokens (smart cards, YubiKeys, HSMs): modules, tokens and the keys on them.
+    #[command(subcommand)]
+    Pkcs11(Pkcs11Command),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// bash: appwarden completions bash > ~/.local/share/bash-completion/completions/appwarden
@@ -239,7 +276,8 @@ pub enum KeyCommand {
 
 #[derive(Subcommand)]
 pub enum AppCommand {
-    /// Store an app: its private key goes into the OS keyring.
+    /// Store an app: its private key goes into the OS keyring, or into a PKCS#11 token with
+    /// --pkcs11-module and --pkcs11-token (then the PEM file may be deleted).
     Add {
         /// A name of your choosing, used as --app NAME later.
         #[arg(long)]
@@ -253,8 +291,10 @@ pub enum AppCommand {
         #[arg(long)]
         api_url: Option<String>,
         /// The private key (.pem) GitHub downloaded, or - for standard input.
-        #[arg(long)]
-        key: String,
+        #[arg(long, required_unless_present = "pkcs11_key")]
+        key: Option<String>,
+        #[command(flatten)]
+        pkcs11: Pkcs11Args,
         /// Store without asking GitHub whether it accepts the key.
         #[arg(long)]
         no_verify: bool,
@@ -282,20 +322,47 @@ pub enum AppCommand {
 
 #[derive(Subcommand)]
 pub enum AppKeyCommand {
-    /// Add another private key to an app (for rotation).
+    /// Add another private key to an app (for rotation), into the keyring or a PKCS#11 token.
     Add {
         app: String,
         /// PEM file, or - for standard input.
-        #[arg(long)]
-        key: String,
+        #[arg(long, required_unless_present = "pkcs11_key")]
+        key: Option<String>,
+        #[command(flatten)]
+        pkcs11: Pkcs11Args,
         #[arg(long)]
         no_verify: bool,
     },
-    /// Remove one key from an app and from the keyring.
+    /// Remove one key from an app and from the keyring (a key on a token stays on the token).
     Remove {
         app: String,
         /// The key's fingerprint (SHA256:…), as `app list` shows it.
         fingerprint: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Pkcs11Command {
+    /// The usual places of PKCS#11 libraries (SoftHSM2, OpenSC, ykcs11, p11-kit), installed or not.
+    Modules {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The slots of a module: tokens with their labels and serials, and free slots.
+    Tokens {
+        #[arg(long, value_name = "PATH")]
+        pkcs11_module: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The private keys on a token (asks for its PIN), with their fingerprints.
+    Keys {
+        #[arg(long, value_name = "PATH")]
+        pkcs11_module: std::path::PathBuf,
+        #[arg(long, value_name = "LABEL")]
+        pkcs11_token: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -1,16 +1,14 @@
 //! What each command does, in terms of the core.
 
-use crate::args::{
-    AppArgs, AppCommand, AppKeyCommand, Command, KeyCommand, TokenAction, TokenArgs,
-};
+use crate::args::{AppArgs, Command, KeyCommand, TokenAction, TokenArgs};
 use crate::args::{HostCommand, InstallationCommand, KeyringCommand};
 use crate::{input, output};
 use appwarden_core::git_credential::{self, CredentialRequest};
 use appwarden_core::github::{
     ClientOptions, GitHubClient, RateLimitKind, TokenRequest, WaitObserver,
 };
-use appwarden_core::listing_cache::ListingCache;
-use appwarden_core::store::{AppConfig, AppStore, NewApp};
+use appwarden_core::jwt::SigningKey;
+use appwarden_core::store::{AppConfig, AppStore};
 use appwarden_core::{AccessToken, ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock, key};
 use std::io::{IsTerminal, Read, Write};
 
@@ -37,7 +35,8 @@ pub fn run(command: Command) -> Result<i32, Error> {
                 Ok(1)
             }
         }
-        Command::App(command) => app_command(command),
+        Command::App(command) => crate::apps::run(command),
+        Command::Pkcs11(command) => crate::pkcs11::run(command),
         Command::Jwt(app) => {
             let session = session(&app, ClientOptions::default())?;
             let jwt = session.signer.jwt(session.client.github_now())?;
@@ -170,7 +169,7 @@ fn git_credential(operation: &str) -> Result<i32, Error> {
 
 /// The stored apps on the request's host, opened as sessions.
 fn git_sessions(request: &CredentialRequest) -> Result<Vec<AppSession>, Error> {
-    let store = AppStore::open_default()?;
+    let store = crate::pkcs11::open_store_without_prompts()?;
     let mut sessions = Vec::new();
     for app in store.apps()? {
         let Ok(api_url) = ApiUrl::parse(&app.api_url) else {
@@ -332,13 +331,13 @@ fn host_command(command: HostCommand) -> Result<i32, Error> {
 }
 
 /// A text file (or standard input for `-`), such as a CA certificate.
-fn read_text(source: &str) -> Result<String, Error> {
+pub(crate) fn read_text(source: &str) -> Result<String, Error> {
     let bytes = input::read_key_source(source)?;
     String::from_utf8(bytes.to_vec())
         .map_err(|_| Error::InvalidInput(format!("{source} is not a text (PEM) file.")))
 }
 
-fn warn_about(public: &appwarden_core::PublicKey) {
+pub(crate) fn warn_about(public: &appwarden_core::PublicKey) {
     for warning in public.warnings() {
         eprintln!("warning: {warning}");
     }
@@ -349,207 +348,6 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::InvalidInput(format!("Could not start: {e}")))
-}
-
-fn app_command(command: AppCommand) -> Result<i32, Error> {
-    let store = AppStore::open_default()?;
-    match command {
-        AppCommand::Add {
-            name,
-            app_id,
-            client_id,
-            api_url,
-            key,
-            no_verify,
-            ca_cert,
-        } => {
-            let app_id = input::app_id(&app_id)?;
-            let api_url = api_url
-                .as_deref()
-                .map(ApiUrl::parse)
-                .transpose()?
-                .unwrap_or_default();
-            let ca_pem = ca_cert.as_deref().map(read_text).transpose()?;
-            let ca_pem = ca_pem
-                .as_deref()
-                .map(appwarden_core::store::certificate_pem)
-                .transpose()?;
-            let mut options = store.client_options(&api_url, ClientOptions::default())?;
-            options.extra_root_certificates.extend(ca_pem.clone());
-            let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
-            warn_about(private.public_key());
-            let mut client_id = client_id.filter(|c| !c.trim().is_empty());
-            if !no_verify {
-                let session = AppSession::new(
-                    api_url.clone(),
-                    app_id,
-                    client_id.as_deref(),
-                    private.clone(),
-                    clock::system(),
-                    options,
-                )?;
-                let app = runtime()?.block_on(session.client.app(&session.signer))?;
-                if app.id != app_id {
-                    return Err(Error::InvalidInput(format!(
-                        "GitHub says this key belongs to app {} (\"{}\"), not app {app_id}. Check the app ID.",
-                        app.id, app.name
-                    )));
-                }
-                eprintln!(
-                    "GitHub accepts this key for \"{}\" (app {}).",
-                    app.name, app.id
-                );
-                client_id = client_id.or(app.client_id);
-            }
-            if let Some(pem) = &ca_pem {
-                store.set_host_ca(&api_url, Some(pem))?;
-            }
-            let app = store.add_app(
-                NewApp {
-                    name,
-                    api_url,
-                    app_id,
-                    client_id,
-                },
-                &private,
-                chrono::Utc::now(),
-            )?;
-            eprintln!(
-                "Stored \"{}\" ({}); its private key is in the OS keyring.",
-                app.name, app.api_url
-            );
-            println!("{}", private.fingerprint());
-            Ok(0)
-        }
-        AppCommand::List { json } => {
-            let apps = store.apps()?;
-            if json {
-                println!("{}", output::json(&apps));
-            } else if apps.is_empty() {
-                eprintln!("No apps stored yet. Add one with `appwarden app add`.");
-            } else {
-                for app in &apps {
-                    let client = app
-                        .client_id
-                        .as_deref()
-                        .map(|c| format!(", client ID {c}"))
-                        .unwrap_or_default();
-                    println!(
-                        "{}  (app {}{client}, {})",
-                        app.name, app.app_id, app.api_url
-                    );
-                    let rows: Vec<Vec<String>> = app
-                        .keys
-                        .iter()
-                        .map(|key| {
-                            vec![
-                                format!("  {}", key.fingerprint),
-                                format!("{} bits", key.bits),
-                                format!("added {}", output::date(key.added_at)),
-                            ]
-                        })
-                        .collect();
-                    let table = output::table(&["", "", ""], &rows);
-                    print!(
-                        "{}",
-                        table
-                            .lines()
-                            .skip(1)
-                            .map(|l| format!("{l}\n"))
-                            .collect::<String>()
-                    );
-                }
-            }
-            Ok(0)
-        }
-        AppCommand::Remove { name } => {
-            let removed = store.remove_app(&name)?;
-            if let Some(cache) = ListingCache::default_location() {
-                cache.remove(&removed.api_url, removed.app_id);
-            }
-            eprintln!(
-                "Removed \"{}\" and deleted {} key(s) from the OS keyring.",
-                removed.name,
-                removed.keys.len()
-            );
-            Ok(0)
-        }
-        AppCommand::Key(AppKeyCommand::Add {
-            app,
-            key,
-            no_verify,
-        }) => {
-            let config = store.app(&app)?;
-            let private = PrivateKey::from_pem(&input::read_key_source(&key)?)?;
-            warn_about(private.public_key());
-            if !no_verify {
-                let session =
-                    stored_session(&store, &config, private.clone(), ClientOptions::default())?;
-                runtime()?.block_on(session.client.app(&session.signer))?;
-                eprintln!("GitHub accepts this key.");
-            }
-            let added = store.add_key(&config.name, &private, chrono::Utc::now())?;
-            eprintln!(
-                "Added a key to \"{}\"; it is in the OS keyring.",
-                config.name
-            );
-            println!("{}", added.fingerprint);
-            Ok(0)
-        }
-        AppCommand::Key(AppKeyCommand::Remove { app, fingerprint }) => {
-            let fingerprint = Fingerprint::parse(&fingerprint)?;
-            let removed = store.remove_key(&app, &fingerprint)?;
-            eprintln!(
-                "Removed {} and deleted it from the OS keyring.",
-                removed.fingerprint
-            );
-            Ok(0)
-        }
-        AppCommand::Verify { name, json } => verify(&store, &name, json),
-    }
-}
-
-/// Asks GitHub about each stored key of an app.
-fn verify(store: &AppStore, name: &str, json: bool) -> Result<i32, Error> {
-    let app = store.app(name)?;
-    let rt = runtime()?;
-    let mut results = Vec::new();
-    for key_config in &app.keys {
-        let outcome = store
-            .load_key(&app, key_config)
-            .map_err(Error::from)
-            .and_then(|private| stored_session(store, &app, private, ClientOptions::default()))
-            .and_then(|session| {
-                rt.block_on(session.client.app(&session.signer))
-                    .map_err(Error::from)
-            });
-        results.push((key_config, outcome));
-    }
-    let all_accepted = results.iter().all(|(_, outcome)| outcome.is_ok());
-    if json {
-        let value: Vec<_> = results
-            .iter()
-            .map(|(key, outcome)| {
-                serde_json::json!({
-                    "fingerprint": key.fingerprint,
-                    "accepted": outcome.is_ok(),
-                    "error": outcome.as_ref().err().map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()})),
-                })
-            })
-            .collect();
-        println!("{}", output::json(&value));
-    } else {
-        for (key, outcome) in &results {
-            match outcome {
-                Ok(github_app) => println!(
-                    "{}  accepted by GitHub (\"{}\")",
-                    key.fingerprint, github_app.name
-                ),
-                Err(err) => println!("{}  NOT accepted: {err}", key.fingerprint),
-            }
-        }
-    }
-    Ok(if all_accepted { 0 } else { 1 })
 }
 
 /// The CLI says on stderr when it waits out a rate limit, and until when.
@@ -570,10 +368,10 @@ fn announcing_waits(options: ClientOptions) -> ClientOptions {
     }
 }
 
-fn stored_session(
+pub(crate) fn stored_session(
     store: &AppStore,
     app: &AppConfig,
-    key: PrivateKey,
+    key: impl Into<SigningKey>,
     options: ClientOptions,
 ) -> Result<AppSession, Error> {
     let api_url = ApiUrl::parse(&app.api_url)?;
@@ -615,7 +413,7 @@ pub(crate) fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSessi
             options,
         );
     }
-    let store = AppStore::open_default()?;
+    let store = crate::pkcs11::open_store()?;
     let app = match &args.app {
         Some(name) => store.app(name)?,
         None => {

@@ -6,12 +6,14 @@
 //! Logging goes to stderr, off unless `APPWARDEN_LOG` sets a level or filter (`debug` shows
 //! each request to GitHub: endpoint, status, time, request ID; never headers or bodies).
 
+mod apps;
 mod args;
 mod commands;
 mod hooks;
 mod input;
 mod installations;
 mod output;
+mod pkcs11;
 mod progress;
 mod shell;
 
@@ -29,6 +31,7 @@ fn main() {
             .init();
     }
     let cli = args::Cli::parse();
+    pkcs11::set_pin_args(cli.pins);
     let code = match commands::run(cli.command) {
         Ok(code) => code,
         Err(err) => {
@@ -36,5 +39,7 @@ fn main() {
             2
         }
     };
+    // Log out of PKCS#11 tokens and finalise their modules before exiting.
+    appwarden_core::hardware::close_all();
     std::process::exit(code);
 }

@@ -4,6 +4,7 @@
 use crate::api_url::ApiUrlError;
 use crate::fingerprint::FingerprintParseError;
 use crate::github::{GitHubError, ListError};
+use crate::hardware::HardwareError;
 use crate::jwt::SignError;
 use crate::key::KeyError;
 use crate::store::{KeyringError, StoreError};
@@ -45,6 +46,14 @@ pub enum ErrorCode {
     Config,
     /// A listing stopped part way.
     Incomplete,
+    /// A PKCS#11 token needs its PIN (the window asks for it, then retries).
+    PinRequired,
+    /// The token refused the PIN (the window asks again, with the token's warning).
+    PinIncorrect,
+    /// The token's PIN is locked.
+    PinLocked,
+    /// A PKCS#11 module or token is missing, removed, or cannot do what is needed.
+    TokenUnavailable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +72,8 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Sign(#[from] SignError),
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
     #[error("{0}")]
     InvalidInput(String),
 }
@@ -76,7 +87,9 @@ impl From<KeyringError> for Error {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Key(_) | Error::Sign(_) => ErrorCode::InvalidKey,
+            Error::Sign(err) => sign_code(err),
+            Error::Hardware(err) => hardware_code(err),
+            Error::Key(_) => ErrorCode::InvalidKey,
             Error::Fingerprint(_) | Error::ApiUrl(_) | Error::InvalidInput(_) => {
                 ErrorCode::InvalidInput
             }
@@ -84,6 +97,8 @@ impl Error {
             Error::List(_) => ErrorCode::Incomplete,
             Error::Store(err) => match err {
                 StoreError::Config(_) => ErrorCode::Config,
+                StoreError::Hardware(err) => hardware_code(err),
+                StoreError::TokenKeyMismatch { .. } => ErrorCode::InvalidKey,
                 StoreError::Keyring(
                     KeyringError::Unavailable { .. }
                     | KeyringError::NoSession { .. }
@@ -111,6 +126,25 @@ impl Error {
             Error::List(err) => Some(err.source.hint()),
             _ => None,
         }
+    }
+
+    /// The hardware problem behind this error, wherever it surfaced (opening a key, signing).
+    pub fn hardware(&self) -> Option<&HardwareError> {
+        match self {
+            Error::Hardware(err) | Error::Store(StoreError::Hardware(err)) => Some(err),
+            Error::Sign(SignError::Hardware(err)) => Some(err),
+            Error::GitHub(GitHubError::Sign(SignError::Hardware(err))) => Some(err),
+            Error::List(list) => match &list.source {
+                GitHubError::Sign(SignError::Hardware(err)) => Some(err),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The token whose PIN is wanted, when that is what went wrong.
+    pub fn pin_prompt(&self) -> Option<&crate::hardware::PinPrompt> {
+        self.hardware().and_then(HardwareError::pin_prompt)
     }
 
     pub fn github(&self) -> Option<&GitHubError> {
@@ -141,6 +175,34 @@ fn github_code(err: &GitHubError) -> ErrorCode {
         GitHubError::BadCaCertificate { .. } => ErrorCode::InvalidInput,
         GitHubError::Timeout { .. } => ErrorCode::Timeout,
         GitHubError::InvalidResponse { .. } => ErrorCode::InvalidResponse,
-        GitHubError::Sign(_) => ErrorCode::InvalidKey,
+        GitHubError::Sign(err) => sign_code(err),
+    }
+}
+
+fn sign_code(err: &SignError) -> ErrorCode {
+    match err {
+        SignError::KeyRejected { .. } => ErrorCode::InvalidKey,
+        SignError::Hardware(err) => hardware_code(err),
+    }
+}
+
+fn hardware_code(err: &HardwareError) -> ErrorCode {
+    match err {
+        HardwareError::PinRequired { .. } => ErrorCode::PinRequired,
+        HardwareError::PinIncorrect { .. } | HardwareError::PinInvalid { .. } => {
+            ErrorCode::PinIncorrect
+        }
+        HardwareError::PinLocked { .. } => ErrorCode::PinLocked,
+        HardwareError::KeyNotFound { .. } => ErrorCode::NotFound,
+        HardwareError::NotRsa { .. } | HardwareError::ImportNotProtected { .. } => {
+            ErrorCode::InvalidKey
+        }
+        HardwareError::ModuleNotFound { .. }
+        | HardwareError::NotAModule { .. }
+        | HardwareError::NoToken { .. }
+        | HardwareError::TokenRemoved { .. }
+        | HardwareError::MechanismUnsupported { .. }
+        | HardwareError::ReadOnly { .. }
+        | HardwareError::Device { .. } => ErrorCode::TokenUnavailable,
     }
 }

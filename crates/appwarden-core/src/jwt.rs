@@ -4,11 +4,15 @@
 //!
 //! A [`JwtSigner`] signs one JWT per five-minute window, as of the window's start, and
 //! reuses it within the window: a burst of requests costs one signature, and separate runs
-//! inside one window send the same JWT. Signing uses jsonwebtoken's aws-lc backend; the `rsa`
-//! crate's private-key operations are never used.
+//! inside one window send the same JWT. A key in memory signs with jsonwebtoken's aws-lc
+//! backend (the `rsa` crate's private-key operations are never used); a key on a PKCS#11
+//! token signs on the token. Both make the very same JWT for the same key.
 
-use crate::key::PrivateKey;
+use crate::hardware::{HardwareError, HardwareKey};
+use crate::key::{PrivateKey, PublicKey};
 use crate::secret::Jwt;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +49,90 @@ pub enum SignError {
          generate a new private key on the app's settings page."
     )]
     KeyRejected { reason: String },
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
+}
+
+/// Something that makes RS256 signatures (RSASSA-PKCS1-v1_5 with SHA-256).
+pub trait Rs256Key {
+    fn sign_rs256(&self, message: &[u8]) -> Result<Vec<u8>, SignError>;
+    fn public_key(&self) -> &PublicKey;
+}
+
+impl Rs256Key for PrivateKey {
+    fn sign_rs256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let encoding_key = jsonwebtoken::EncodingKey::from_rsa_der(self.expose_pkcs1_der());
+        let rejected = |reason: String| SignError::KeyRejected { reason };
+        let signature =
+            jsonwebtoken::crypto::sign(message, &encoding_key, jsonwebtoken::Algorithm::RS256)
+                .map_err(|err| rejected(err.to_string()))?;
+        URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|err| rejected(err.to_string()))
+    }
+
+    fn public_key(&self) -> &PublicKey {
+        PrivateKey::public_key(self)
+    }
+}
+
+impl Rs256Key for HardwareKey {
+    fn sign_rs256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        Ok(HardwareKey::sign_rs256(self, message)?)
+    }
+
+    fn public_key(&self) -> &PublicKey {
+        HardwareKey::public_key(self)
+    }
+}
+
+/// An app's signing key: in memory (read from the OS keyring) or on a PKCS#11 token.
+#[derive(Debug, Clone)]
+pub enum SigningKey {
+    Software(PrivateKey),
+    Hardware(HardwareKey),
+}
+
+impl SigningKey {
+    pub fn fingerprint(&self) -> crate::Fingerprint {
+        Rs256Key::public_key(self).fingerprint()
+    }
+
+    /// The token key, for a key that lives on one.
+    pub fn hardware(&self) -> Option<&HardwareKey> {
+        match self {
+            SigningKey::Hardware(key) => Some(key),
+            SigningKey::Software(_) => None,
+        }
+    }
+}
+
+impl From<PrivateKey> for SigningKey {
+    fn from(key: PrivateKey) -> Self {
+        SigningKey::Software(key)
+    }
+}
+
+impl From<HardwareKey> for SigningKey {
+    fn from(key: HardwareKey) -> Self {
+        SigningKey::Hardware(key)
+    }
+}
+
+impl Rs256Key for SigningKey {
+    fn sign_rs256(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        match self {
+            SigningKey::Software(key) => key.sign_rs256(message),
+            SigningKey::Hardware(key) => Rs256Key::sign_rs256(key, message),
+        }
+    }
+
+    fn public_key(&self) -> &PublicKey {
+        match self {
+            SigningKey::Software(key) => key.public_key(),
+            SigningKey::Hardware(key) => HardwareKey::public_key(key),
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -54,20 +142,29 @@ struct Claims<'a> {
     iss: &'a str,
 }
 
+/// The JOSE header of every JWT: `{"typ":"JWT","alg":"RS256"}`.
+const HEADER: &str = r#"{"typ":"JWT","alg":"RS256"}"#;
+
 /// Signs one JWT for `now`.
-pub fn sign(key: &PrivateKey, issuer: &Issuer, now: DateTime<Utc>) -> Result<SignedJwt, SignError> {
+pub fn sign<K: Rs256Key + ?Sized>(
+    key: &K,
+    issuer: &Issuer,
+    now: DateTime<Utc>,
+) -> Result<SignedJwt, SignError> {
     let claims = Claims {
         iat: (now - IAT_BACKDATE).timestamp(),
         exp: (now + LIFETIME).timestamp(),
         iss: issuer.as_str(),
     };
-    let encoding_key = jsonwebtoken::EncodingKey::from_rsa_der(key.expose_pkcs1_der());
-    let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-    let token = jsonwebtoken::encode(&header, &claims, &encoding_key).map_err(|err| {
-        SignError::KeyRejected {
-            reason: err.to_string(),
-        }
+    let claims = serde_json::to_vec(&claims).map_err(|err| SignError::KeyRejected {
+        reason: err.to_string(),
     })?;
+    let mut token = URL_SAFE_NO_PAD.encode(HEADER);
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(claims));
+    let signature = key.sign_rs256(token.as_bytes())?;
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(signature));
     Ok(SignedJwt {
         jwt: Jwt::new(token),
         expires_at: now + LIFETIME,
@@ -100,7 +197,7 @@ pub fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
 /// Server accepts a client ID only from 3.18; [`JwtSigner::use_app_id`] switches for good.
 #[derive(Debug)]
 pub struct JwtSigner {
-    key: PrivateKey,
+    key: SigningKey,
     app_id: u64,
     client_id: Option<String>,
     use_client_id: AtomicBool,
@@ -116,13 +213,13 @@ struct CachedJwt {
 
 impl JwtSigner {
     /// A signer that uses `client_id` as the issuer when given, else the app ID.
-    pub fn new(key: PrivateKey, app_id: u64, client_id: Option<&str>) -> Self {
+    pub fn new(key: impl Into<SigningKey>, app_id: u64, client_id: Option<&str>) -> Self {
         let client_id = client_id
             .map(str::trim)
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
         Self {
-            key,
+            key: key.into(),
             app_id,
             use_client_id: AtomicBool::new(client_id.is_some()),
             client_id,
@@ -152,7 +249,7 @@ impl JwtSigner {
         changed
     }
 
-    pub fn key(&self) -> &PrivateKey {
+    pub fn key(&self) -> &SigningKey {
         &self.key
     }
 

@@ -10,8 +10,9 @@ use crate::pem::{self, PemBlock, PemProblem};
 use crate::secret::SecretBytes;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, ObjectIdentifier};
-use rsa::traits::PublicKeyParts;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{RsaPrivateKey, RsaPublicKey};
+use zeroize::Zeroizing;
 
 /// Keys smaller than this get a warning: GitHub generates 2048-bit keys.
 pub const RECOMMENDED_MIN_BITS: usize = 2048;
@@ -97,6 +98,19 @@ impl PublicKey {
             spki_der,
             bits: key.n().bits(),
         }
+    }
+
+    /// The public key of an RSA modulus and public exponent (big-endian bytes), as a
+    /// PKCS#11 token reports them.
+    pub fn from_modulus_and_exponent(modulus: &[u8], exponent: &[u8]) -> Result<Self, KeyError> {
+        let key = RsaPublicKey::new(
+            rsa::BigUint::from_bytes_be(modulus),
+            rsa::BigUint::from_bytes_be(exponent),
+        )
+        .map_err(|_| KeyError::Malformed {
+            label: "RSA public key (modulus and exponent)".into(),
+        })?;
+        Ok(Self::from_rsa(&key))
     }
 
     /// DER SubjectPublicKeyInfo, the bytes GitHub's fingerprint hashes.
@@ -187,6 +201,53 @@ impl PrivateKey {
 
     pub fn fingerprint(&self) -> Fingerprint {
         self.public.fingerprint()
+    }
+
+    /// The key's numbers (big-endian, wiped on drop), for importing it into a PKCS#11 token.
+    pub fn rsa_components(&self) -> Result<RsaComponents, KeyError> {
+        let key = RsaPrivateKey::from_pkcs1_der(self.expose_pkcs1_der()).map_err(|_| {
+            KeyError::Malformed {
+                label: "stored".into(),
+            }
+        })?;
+        let malformed = || KeyError::Malformed {
+            label: "RSA PRIVATE KEY".into(),
+        };
+        let [p, q] = key.primes() else {
+            return Err(malformed());
+        };
+        let bytes = |n: &rsa::BigUint| Zeroizing::new(n.to_bytes_be());
+        let dp = key.dp().ok_or_else(malformed)?;
+        let dq = key.dq().ok_or_else(malformed)?;
+        let qinv = key.crt_coefficient().ok_or_else(malformed)?;
+        Ok(RsaComponents {
+            modulus: bytes(key.n()),
+            public_exponent: bytes(key.e()),
+            private_exponent: bytes(key.d()),
+            prime1: bytes(p),
+            prime2: bytes(q),
+            exponent1: bytes(dp),
+            exponent2: bytes(dq),
+            coefficient: bytes(&qinv),
+        })
+    }
+}
+
+/// An RSA private key's numbers, big-endian, each wiped on drop.
+pub struct RsaComponents {
+    pub modulus: Zeroizing<Vec<u8>>,
+    pub public_exponent: Zeroizing<Vec<u8>>,
+    pub private_exponent: Zeroizing<Vec<u8>>,
+    pub prime1: Zeroizing<Vec<u8>>,
+    pub prime2: Zeroizing<Vec<u8>>,
+    pub exponent1: Zeroizing<Vec<u8>>,
+    pub exponent2: Zeroizing<Vec<u8>>,
+    pub coefficient: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for RsaComponents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RsaComponents([redacted])")
     }
 }
 

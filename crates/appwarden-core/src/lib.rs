@@ -6,7 +6,8 @@
 //! - [`github`]: the REST client (retries, rate limits, clock skew, concurrent listing).
 //! - [`token_cache`]: installation tokens reused while they have time left.
 //! - [`listing_cache`]: the last list of installations, for instant display and free refreshes.
-//! - [`store`]: apps in a config file, private keys in the OS keyring.
+//! - [`store`]: apps in a config file, private keys in the OS keyring or on a PKCS#11 token
+//!   ([`hardware`]).
 //! - [`git_credential`]: git's credential-helper protocol.
 //! - [`webhook`]: checking webhook signatures (HMAC-SHA256); [`github::hooks`] and
 //!   [`redelivery`]: the app's webhook configuration, deliveries and redelivery.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod git_credential;
 pub mod github;
+pub mod hardware;
 pub mod jwt;
 pub mod key;
 pub mod listing_cache;
@@ -38,5 +40,5 @@ pub use api_url::ApiUrl;
 pub use error::{Error, ErrorCode};
 pub use fingerprint::Fingerprint;
 pub use key::{KeyError, KeyWarning, PrivateKey, PublicKey};
-pub use secret::{AccessToken, Jwt, SecretBytes, WebhookSecret};
+pub use secret::{AccessToken, Jwt, Pin, SecretBytes, WebhookSecret};
 pub use session::AppSession;

@@ -69,6 +69,11 @@ secret_string!(
     /// A signed GitHub App JSON Web Token.
     Jwt
 );
+
+secret_string!(
+    /// The user PIN of a PKCS#11 token.
+    Pin
+);
 /// An installation access token (`ghs_…`), with when this process minted it (if it did):
 /// GitHub may refuse a token for a few seconds after minting it while it replicates.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]

@@ -9,7 +9,7 @@ use crate::github::{
     ListError, Listing, PageEvent, TokenRequest, WebhookConfig, WebhookConfigUpdate,
 };
 use crate::jwt::JwtSigner;
-use crate::key::PrivateKey;
+use crate::jwt::SigningKey;
 use crate::listing_cache::{CachedListing, ListingCache};
 use crate::redelivery::{
     self, RedeliveryOptions, RedeliveryPlan, RedeliveryProgress, RedeliveryReport,
@@ -31,7 +31,7 @@ impl AppSession {
         api_url: ApiUrl,
         app_id: u64,
         client_id: Option<&str>,
-        key: PrivateKey,
+        key: impl Into<SigningKey>,
         clock: Arc<dyn Clock>,
         options: ClientOptions,
     ) -> Result<Self, Error> {

@@ -28,6 +28,8 @@ pub fn summary(app: &AppConfig) -> AppSummary {
                 added_at: k.added_at.to_rfc3339(),
                 bits: k.bits,
                 signing: Some(k.added_at) == newest,
+                source: k.source_description(),
+                on_token: k.pkcs11.is_some(),
             })
             .collect(),
         simulated: is_simulated(&app.api_url),

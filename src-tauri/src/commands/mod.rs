@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod apps;
+pub mod hardware;
 pub mod installations;
 pub mod keys;
 pub mod system;

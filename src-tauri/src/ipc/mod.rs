@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use ts_rs::TS;
 
 mod about;
+mod hardware;
 mod webhook;
 pub use about::*;
+pub use hardware::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.
@@ -30,6 +32,9 @@ pub struct IpcError {
     pub request_id: Option<String>,
     /// When a rate limit resets (RFC 3339).
     pub retry_at: Option<String>,
+    /// The token whose PIN is wanted (codes `pin_required` and `pin_incorrect`): the window
+    /// asks for it, unlocks the token and retries.
+    pub pin_prompt: Option<appwarden_core::hardware::PinPrompt>,
 }
 
 impl From<appwarden_core::Error> for IpcError {
@@ -48,6 +53,7 @@ impl From<appwarden_core::Error> for IpcError {
             hint: err.hint(),
             message: err.to_string(),
             retry_at,
+            pin_prompt: err.pin_prompt().cloned(),
         }
     }
 }
@@ -99,6 +105,9 @@ pub struct KeySummary {
     pub bits: usize,
     /// The key that signs (the newest).
     pub signing: bool,
+    /// Where it lives: "OS keyring", or the PKCS#11 token and key object.
+    pub source: String,
+    pub on_token: bool,
 }
 
 /// `GET /app`, trimmed to what the UI shows.

@@ -184,6 +184,9 @@ impl GitHubError {
                 Appwarden never turns certificate checks off."
                 .to_owned(),
             GitHubError::BadCaCertificate { .. } => "Give the CA certificate in PEM form.".to_owned(),
+            GitHubError::Sign(SignError::Hardware(_)) => {
+                "Nothing was sent to GitHub: the key's hardware token could not sign.".to_owned()
+            }
             GitHubError::Sign(_) => "Use the app's RSA private key from GitHub.".to_owned(),
         }
     }

@@ -7,6 +7,7 @@
 //! or the new file, never half of one.
 
 use crate::fingerprint::Fingerprint;
+use crate::hardware::Pkcs11KeyRef;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -60,10 +61,34 @@ pub struct AppConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyConfig {
     pub fingerprint: Fingerprint,
-    /// The keyring entry's user name (the service is [`super::KEYRING_SERVICE`]).
+    /// The keyring entry's user name (the service is [`super::KEYRING_SERVICE`]); empty for
+    /// a key on a PKCS#11 token.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub keyring_entry: String,
     pub added_at: DateTime<Utc>,
     pub bits: usize,
+    /// Where the key is when it lives on a PKCS#11 token (module, token, key object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pkcs11: Option<Pkcs11KeyRef>,
+}
+
+impl KeyConfig {
+    /// Where the key lives, in words: "OS keyring" or the token and key object.
+    pub fn source_description(&self) -> String {
+        match &self.pkcs11 {
+            Some(token_key) => format!("PKCS#11 {}", token_key.describe()),
+            None => "OS keyring".to_owned(),
+        }
+    }
+
+    /// "keyring" or "pkcs11", for machine-readable output.
+    pub fn source_kind(&self) -> &'static str {
+        if self.pkcs11.is_some() {
+            "pkcs11"
+        } else {
+            "keyring"
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +242,7 @@ mod tests {
                     keyring_entry: "entry".into(),
                     added_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
                     bits: 2048,
+                    pkcs11: None,
                 }],
             }],
             hosts: Vec::new(),

@@ -1,4 +1,7 @@
-//! The app store: apps in the config file, their private keys in the OS keyring.
+//! The app store: apps in the config file, their private keys in the OS keyring or on a
+//! PKCS#11 token (the config then says where; removing such a key from Appwarden leaves it
+//! on the token, which a team may share). PINs are never in the config: they come from a
+//! [`PinSource`], or from the OS keyring when the user asked to remember one.
 //!
 //! Write order makes a crash harmless. Adding writes the keyring entry first and the config
 //! second: a crash in between leaves an unreferenced keyring entry (with a deterministic
@@ -11,6 +14,7 @@
 pub mod config;
 pub mod journal;
 pub mod keyring;
+mod pins;
 
 pub use config::{AppConfig, Config, ConfigError, ConfigFile, HostConfig, KeyConfig};
 pub use journal::PendingChange;
@@ -20,7 +24,13 @@ use journal::JournalFile;
 
 use crate::api_url::ApiUrl;
 use crate::fingerprint::Fingerprint;
+use crate::hardware::token::NoPins;
+use crate::hardware::{
+    self, HardwareError, HardwareKey, ImportedKey, PinSource, TokenDescription, TokenSelector,
+};
+use crate::jwt::SigningKey;
 use crate::key::PrivateKey;
+use crate::secret::Pin;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -35,6 +45,16 @@ pub enum StoreError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Keyring(#[from] KeyringError),
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
+    #[error(
+        "The {where_} for \"{app}\" is not the key {fingerprint} the config names. Remove the key from Appwarden and add it again."
+    )]
+    TokenKeyMismatch {
+        app: String,
+        where_: String,
+        fingerprint: Fingerprint,
+    },
     #[error(
         "An app named \"{0}\" already exists. Choose another name, or remove the old one first (appwarden app remove)."
     )]
@@ -89,16 +109,112 @@ pub struct NewApp {
     pub client_id: Option<String>,
 }
 
+/// A key to add: one read from a PEM (it goes into the OS keyring) or one on a token.
+#[derive(Debug, Clone, Copy)]
+pub enum NewKey<'a> {
+    Keyring(&'a PrivateKey),
+    /// `created`: this process just imported it, so a failed add deletes it again.
+    Token {
+        key: &'a HardwareKey,
+        created: bool,
+    },
+}
+
+impl<'a> From<&'a PrivateKey> for NewKey<'a> {
+    fn from(key: &'a PrivateKey) -> Self {
+        NewKey::Keyring(key)
+    }
+}
+
+impl<'a> From<&'a HardwareKey> for NewKey<'a> {
+    fn from(key: &'a HardwareKey) -> Self {
+        NewKey::Token {
+            key,
+            created: false,
+        }
+    }
+}
+
+impl<'a> From<&'a ImportedKey> for NewKey<'a> {
+    fn from(imported: &'a ImportedKey) -> Self {
+        NewKey::Token {
+            key: &imported.key,
+            created: imported.created,
+        }
+    }
+}
+
+impl NewKey<'_> {
+    fn fingerprint(&self) -> Fingerprint {
+        match self {
+            NewKey::Keyring(key) => key.fingerprint(),
+            NewKey::Token { key, .. } => key.fingerprint(),
+        }
+    }
+
+    /// Takes back an import this process made, after the add failed.
+    fn undo_import(&self) {
+        if let NewKey::Token { key, created: true } = self {
+            let _ = key.destroy();
+        }
+    }
+}
+
 /// Apps and their keys.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppStore {
     config: ConfigFile,
     secrets: Arc<dyn SecretStore>,
+    pins: Arc<dyn PinSource>,
+}
+
+impl std::fmt::Debug for AppStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppStore")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppStore {
     pub fn new(config: ConfigFile, secrets: Arc<dyn SecretStore>) -> Self {
-        Self { config, secrets }
+        Self {
+            config,
+            secrets,
+            pins: Arc::new(NoPins),
+        }
+    }
+
+    /// The same store, asking `pins` when a token needs its PIN (after a PIN remembered in
+    /// the OS keyring, if there is one).
+    pub fn with_pins(mut self, pins: Arc<dyn PinSource>) -> Self {
+        self.pins = pins;
+        self
+    }
+
+    /// Opens (or reuses) the session to a token, asking for its PIN as needed.
+    pub fn open_token(
+        &self,
+        module: &std::path::Path,
+        token: &TokenSelector,
+    ) -> Result<Arc<hardware::TokenSession>, StoreError> {
+        let pins = pins::RememberedPins::new(self.secrets.as_ref(), self.pins.as_ref());
+        Ok(hardware::token::open(module, token, &pins)?)
+    }
+
+    /// Keeps a token's PIN in the OS keyring, for later runs.
+    pub fn remember_pin(&self, token: &TokenDescription, pin: &Pin) -> Result<(), StoreError> {
+        Ok(self
+            .secrets
+            .put(&pins::entry_name(token), pin.expose_secret().as_bytes())?)
+    }
+
+    /// Forgets a remembered PIN (absent is fine).
+    pub fn forget_pin(&self, token: &TokenDescription) -> Result<(), StoreError> {
+        match self.secrets.delete(&pins::entry_name(token)) {
+            Ok(()) | Err(KeyringError::Missing { .. }) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// The config in its usual place and the OS keyring.
@@ -124,10 +240,24 @@ impl AppStore {
     }
 
     /// Stores the key in the keyring, then the app in the config.
-    pub fn add_app(
+    pub fn add_app<'a>(
         &self,
         new: NewApp,
-        key: &PrivateKey,
+        key: impl Into<NewKey<'a>>,
+        now: DateTime<Utc>,
+    ) -> Result<AppConfig, StoreError> {
+        let key = key.into();
+        let added = self.add_app_inner(new, key, now);
+        if added.is_err() {
+            key.undo_import();
+        }
+        added
+    }
+
+    fn add_app_inner(
+        &self,
+        new: NewApp,
+        key: NewKey<'_>,
         now: DateTime<Utc>,
     ) -> Result<AppConfig, StoreError> {
         let name = validate_name(&new.name)?;
@@ -155,10 +285,24 @@ impl AppStore {
     }
 
     /// Adds another key to an app (rotation).
-    pub fn add_key(
+    pub fn add_key<'a>(
         &self,
         app_name: &str,
-        key: &PrivateKey,
+        key: impl Into<NewKey<'a>>,
+        now: DateTime<Utc>,
+    ) -> Result<KeyConfig, StoreError> {
+        let key = key.into();
+        let added = self.add_key_inner(app_name, key, now);
+        if added.is_err() {
+            key.undo_import();
+        }
+        added
+    }
+
+    fn add_key_inner(
+        &self,
+        app_name: &str,
+        key: NewKey<'_>,
         now: DateTime<Utc>,
     ) -> Result<KeyConfig, StoreError> {
         let mut config = self.config.load()?;
@@ -223,8 +367,29 @@ impl AppStore {
         Ok(removed)
     }
 
-    /// Reads one key back from the keyring and checks it is the key the config names.
-    pub fn load_key(&self, app: &AppConfig, key: &KeyConfig) -> Result<PrivateKey, StoreError> {
+    /// The key the config names, ready to sign: read back from the keyring, or found on its
+    /// token (asking for the PIN if needed). Either way it is checked to be that very key.
+    pub fn load_key(&self, app: &AppConfig, key: &KeyConfig) -> Result<SigningKey, StoreError> {
+        let Some(token_key) = &key.pkcs11 else {
+            return self.load_keyring_key(app, key).map(SigningKey::from);
+        };
+        let selector = TokenSelector {
+            label: Some(token_key.token_label.clone()),
+            serial: Some(token_key.token_serial.clone()).filter(|s| !s.is_empty()),
+        };
+        let session = self.open_token(&token_key.module, &selector)?;
+        let found = session.key(&token_key.key_label, Some(&token_key.key_id))?;
+        if found.fingerprint() != key.fingerprint {
+            return Err(StoreError::TokenKeyMismatch {
+                app: app.name.clone(),
+                where_: token_key.describe(),
+                fingerprint: key.fingerprint,
+            });
+        }
+        Ok(found.into())
+    }
+
+    fn load_keyring_key(&self, app: &AppConfig, key: &KeyConfig) -> Result<PrivateKey, StoreError> {
         let mismatch = || StoreError::StoredKeyMismatch {
             app: app.name.clone(),
             entry: key.keyring_entry.clone(),
@@ -239,7 +404,7 @@ impl AppStore {
     }
 
     /// The key to sign with: the most recently added one.
-    pub fn signing_key(&self, app: &AppConfig) -> Result<PrivateKey, StoreError> {
+    pub fn signing_key(&self, app: &AppConfig) -> Result<SigningKey, StoreError> {
         let newest = app
             .keys
             .iter()
@@ -298,9 +463,22 @@ impl AppStore {
         &self,
         api_url: &str,
         app_id: u64,
-        key: &PrivateKey,
+        key: NewKey<'_>,
         now: DateTime<Utc>,
     ) -> Result<KeyConfig, StoreError> {
+        let key = match key {
+            NewKey::Keyring(key) => key,
+            NewKey::Token { key, .. } => {
+                tracing::info!(key = %key.reference().describe(), fingerprint = %key.fingerprint(), "key on a PKCS#11 token");
+                return Ok(KeyConfig {
+                    fingerprint: key.fingerprint(),
+                    keyring_entry: String::new(),
+                    added_at: now,
+                    bits: key.public_key().bits(),
+                    pkcs11: Some(key.reference().clone()),
+                });
+            }
+        };
         let fingerprint = key.fingerprint();
         let host = ApiUrl::parse(api_url)
             .map(|url| url.host())
@@ -319,6 +497,7 @@ impl AppStore {
             keyring_entry,
             added_at: now,
             bits: key.public_key().bits(),
+            pkcs11: None,
         })
     }
 
@@ -326,6 +505,9 @@ impl AppStore {
     /// a failed command changes nothing.
     fn save_or_undo(&self, config: &Config, written: &KeyConfig) -> Result<(), StoreError> {
         if let Err(err) = self.config.save(config) {
+            if written.keyring_entry.is_empty() {
+                return Err(err.into());
+            }
             if self.secrets.delete(&written.keyring_entry).is_ok() {
                 self.journal().forget(&[&written.keyring_entry]);
             }
@@ -340,6 +522,9 @@ impl AppStore {
 
     /// Saves a config that no longer names `entries`, then deletes them from the keyring.
     fn remove_entries(&self, config: &Config, entries: &[&str]) -> Result<(), StoreError> {
+        // Keys on a token have no entry: they stay on the token.
+        let entries: Vec<&str> = entries.iter().copied().filter(|e| !e.is_empty()).collect();
+        let entries = entries.as_slice();
         let now = Utc::now();
         let changes: Vec<PendingChange> = entries
             .iter()

@@ -4,4 +4,8 @@ export type KeySummary = { fingerprint: string, added_at: string, bits: number,
 /**
  * The key that signs (the newest).
  */
-signing: boolean, };
+signing: boolean, 
+/**
+ * Where it lives: "OS keyring", or the PKCS#11 token and key object.
+ */
+source: string, on_token: boolean, };
