@@ -34,7 +34,7 @@ pub struct IpcError {
     pub retry_at: Option<String>,
     /// The token whose PIN is wanted (codes `pin_required` and `pin_incorrect`): the window
     /// asks for it, unlocks the token and retries.
-    pub pin_prompt: Option<appwarden_core::hardware::PinPrompt>,
+    pub pin_prompt: Option<Box<appwarden_core::hardware::PinPrompt>>,
 }
 
 impl From<appwarden_core::Error> for IpcError {
@@ -53,7 +53,7 @@ impl From<appwarden_core::Error> for IpcError {
             hint: err.hint(),
             message: err.to_string(),
             retry_at,
-            pin_prompt: err.pin_prompt().cloned(),
+            pin_prompt: err.pin_prompt().cloned().map(Box::new),
         }
     }
 }

@@ -73,12 +73,15 @@ pub enum HardwareError {
     #[error(
         "The token \"{token}\" needs its PIN. Give it with --pkcs11-pin-file FILE or APPWARDEN_PKCS11_PIN, or run in a terminal to be asked."
     )]
-    PinRequired { token: String, prompt: PinPrompt },
+    PinRequired {
+        token: String,
+        prompt: Box<PinPrompt>,
+    },
     #[error("Wrong PIN for the token \"{token}\".{warning}")]
     PinIncorrect {
         token: String,
         warning: String,
-        prompt: PinPrompt,
+        prompt: Box<PinPrompt>,
     },
     #[error(
         "The PIN of the token \"{token}\" is locked after too many wrong tries. Unlock it with the token's own tools (its SO PIN or PUK), then retry."

@@ -348,13 +348,13 @@ pub fn open(
     Ok(opened)
 }
 
-fn prompt_for(token: &TokenDescription, warning: Option<String>) -> super::PinPrompt {
-    super::PinPrompt {
+fn prompt_for(token: &TokenDescription, warning: Option<String>) -> Box<super::PinPrompt> {
+    Box::new(super::PinPrompt {
         module: token.module.clone(),
         token_label: token.label.clone(),
         token_serial: token.serial.clone(),
         warning,
-    }
+    })
 }
 
 fn same_module(a: &Path, b: &Path) -> bool {
