@@ -1011,3 +1011,167 @@ async fn first_run_guidance_empty_states_and_about() {
     assert!(!rows.is_empty() && rows.len() < 5, "{} rows", rows.len());
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there() {
+    use appwarden_system_tests::softhsm::{self, SoftHsm};
+    const PIN: &str = "pin-W1nd0w-77";
+    let hsm = SoftHsm::new();
+    hsm.init_token_with_pin("window token", PIN);
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 12,
+        ..Default::default()
+    })
+    .await;
+    sim.register_key(ghsim::public_pkcs1_der(&fixture_text("rsa2048-second.pem")).unwrap());
+    let api = sim.api_url();
+    store_app_with_cli(&keyring, home.path(), "Token Bot", &api);
+    let conf = hsm.conf().to_string_lossy().into_owned();
+    let app = Desktop::start(
+        "hardware-key",
+        &keyring,
+        home.path(),
+        &[("SOFTHSM2_CONF", &conf)],
+    )
+    .await;
+    app.wait_text("app-title", |text| text == "Token Bot").await;
+    app.el("tab-keys").await.click().await.unwrap();
+    app.el("add-token-key").await.click().await.unwrap();
+
+    // The module picker offers the SoftHSM2 found in its usual place; its token is listed
+    // with its serial, beside SoftHSM's free slot.
+    app.paste("pkcs11-module", &softhsm::module().to_string_lossy())
+        .await;
+    app.el("find-tokens").await.click().await.unwrap();
+    let tokens = app
+        .wait_text("token-list", |text| text.contains("window token"))
+        .await;
+    assert!(tokens.contains("Free slot"), "{tokens}");
+    app.paste("token-pem", &fixture_text("rsa2048-second.pem"))
+        .await;
+    let expected = openssl_fingerprint("rsa2048-second.pem");
+    app.wait_text("token-staged", |text| text == expected).await;
+    app.shot("01-token-picker").await;
+    app.el("save-token-key").await.click().await.unwrap();
+
+    // The token needs its PIN: a wrong one is refused with the token's words, the right one
+    // unlocks it and the add goes on by itself.
+    app.wait_text("pin-token", |text| text == "window token")
+        .await;
+    app.el("pin-input").await.send_keys("000000").await.unwrap();
+    app.el("pin-unlock").await.click().await.unwrap();
+    let wrong = app
+        .wait_text("pin-error", |text| text.contains("Wrong PIN"))
+        .await;
+    assert!(wrong.contains("window token"), "{wrong}");
+    app.shot("02-wrong-pin").await;
+    app.el("pin-input").await.send_keys(PIN).await.unwrap();
+    app.el("pin-unlock").await.click().await.unwrap();
+
+    // The key is on the token now, sensitive and not extractable, and it signs.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let sources = app
+            .driver
+            .find_all(By::Css("[data-testid=key-source]"))
+            .await
+            .unwrap();
+        if sources.len() == 2 {
+            assert!(
+                sources[1].text().await.unwrap().contains("hardware token"),
+                "the second key is on the token"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the token key never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.shot("03-key-on-token").await;
+    let objects = hsm.pkcs11_tool_with_pin("window token", PIN, &["--list-objects"]);
+    let listing = String::from_utf8_lossy(&objects.stdout).into_owned();
+    assert!(
+        listing.contains("appwarden/Token Bot")
+            && listing.contains("sensitive")
+            && !listing.contains("extractable"),
+        "{listing}"
+    );
+
+    // Minting signs with the newest key, the one on the token, without asking for the PIN
+    // again: the session is kept while the app runs.
+    app.el("tab-installations").await.click().await.unwrap();
+    app.wait_text("list-status", |text| {
+        text.contains("12 of 12 installations")
+    })
+    .await;
+    app.driver
+        .find(By::Css("[data-testid=installation-row] [data-testid=mint]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.el("token-panel").await;
+    app.el("reveal").await.click().await.unwrap();
+    let token = app
+        .wait_text("token", |text| {
+            text.starts_with("ghs_") && !text.contains('•')
+        })
+        .await;
+    assert_eq!(repositories_status(&api, &token).await, 200);
+    app.el("reveal").await.click().await.unwrap();
+    app.shot("04-minted-with-token-key").await;
+    app.escape().await;
+
+    // A new app can keep its key on the token from the start (the token is unlocked already).
+    app.el("add-app").await.click().await.unwrap();
+    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
+    app.el("staged-fingerprint").await;
+    app.driver
+        .find(By::Css("input[type=radio][value=url]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.el("host").await.send_keys(&api).await.unwrap();
+    app.el("app-id").await.send_keys("1").await.unwrap();
+    app.el("app-name")
+        .await
+        .send_keys("Token Bot 2")
+        .await
+        .unwrap();
+    app.el("key-on-token").await.click().await.unwrap();
+    app.paste("pkcs11-module", &softhsm::module().to_string_lossy())
+        .await;
+    app.el("find-tokens").await.click().await.unwrap();
+    app.wait_text("token-list", |text| text.contains("window token"))
+        .await;
+    app.shot("05-new-app-on-token").await;
+    app.el("save-app").await.click().await.unwrap();
+    app.wait_text("app-title", |text| text == "Token Bot 2")
+        .await;
+    app.el("tab-keys").await.click().await.unwrap();
+    app.wait_text("key-source", |text| text.contains("hardware token"))
+        .await;
+    let config = std::fs::read_to_string(app.config_dir.join("config.toml")).unwrap();
+    assert!(
+        config.contains("key_label = \"appwarden/Token Bot 2\""),
+        "{config}"
+    );
+    app.quit().await;
+
+    // The PIN is in no file the app wrote (config, cache, log).
+    for file in appwarden_system_tests::files_under(home.path()) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !bytes.windows(PIN.len()).any(|w| w == PIN.as_bytes()),
+            "the PIN is in {}",
+            file.display()
+        );
+    }
+}

@@ -12,6 +12,7 @@ mod report;
 mod stats;
 mod tools;
 
+use appwarden_system_tests::softhsm;
 use appwarden_system_tests::{fixture, fixture_text, workspace_bin};
 use clap::Parser;
 use ghsim::{Sim, SimConfig};
@@ -287,30 +288,76 @@ async fn main() {
     eprintln!("written to {}", args.out.display());
 }
 
-/// Signing a fresh JWT (no reuse) with 2048- and 4096-bit keys: (bits, samples in ms).
-fn jwt_signing(runs: usize) -> Vec<(u32, Summary)> {
-    use appwarden_core::jwt::{Issuer, sign};
+/// Signing a fresh JWT (no reuse) with 2048- and 4096-bit keys, in memory (aws-lc) and on a
+/// SoftHSM2 token through PKCS#11: (where, bits, samples in ms). The token rows are left out
+/// when SoftHSM2 is not installed.
+fn jwt_signing(runs: usize) -> Vec<(&'static str, u32, Summary)> {
+    use appwarden_core::hardware::{PinAnswer, PinSource, TokenDescription, TokenSelector};
+    use appwarden_core::jwt::{Issuer, Rs256Key, sign};
+    struct BenchPin;
+    impl PinSource for BenchPin {
+        fn pin(
+            &self,
+            _: &TokenDescription,
+            failed: Option<&appwarden_core::hardware::HardwareError>,
+        ) -> Option<PinAnswer> {
+            failed.is_none().then(|| PinAnswer {
+                pin: appwarden_core::Pin::new(softhsm::PIN),
+                remember: false,
+            })
+        }
+    }
+    fn measure(key: &dyn Rs256Key, iterations: usize) -> Summary {
+        let issuer = Issuer::new(1, None);
+        let now = chrono::Utc::now();
+        sign(key, &issuer, now).unwrap(); // warm-up
+        let samples: Vec<f64> = (0..iterations)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let jwt = sign(key, &issuer, now).unwrap();
+                let took = started.elapsed().as_secs_f64() * 1000.0;
+                std::hint::black_box(jwt);
+                took
+            })
+            .collect();
+        Summary::of(&samples).unwrap()
+    }
     let iterations = (runs * 40).max(20);
-    ["rsa2048-pkcs1.pem", "rsa4096-pkcs1.pem"]
+    let keys: Vec<appwarden_core::PrivateKey> = ["rsa2048-pkcs1.pem", "rsa4096-pkcs1.pem"]
         .iter()
-        .map(|file| {
-            let key = appwarden_core::PrivateKey::from_pem(fixture_text(file).as_bytes()).unwrap();
-            let issuer = Issuer::new(1, None);
-            let now = chrono::Utc::now();
-            sign(&key, &issuer, now).unwrap(); // warm-up
-            let samples: Vec<f64> = (0..iterations)
-                .map(|_| {
-                    let started = std::time::Instant::now();
-                    let jwt = sign(&key, &issuer, now).unwrap();
-                    let took = started.elapsed().as_secs_f64() * 1000.0;
-                    std::hint::black_box(jwt);
-                    took
-                })
-                .collect();
+        .map(|file| appwarden_core::PrivateKey::from_pem(fixture_text(file).as_bytes()).unwrap())
+        .collect();
+    let mut results: Vec<(&'static str, u32, Summary)> = keys
+        .iter()
+        .map(|key| {
             (
+                "in memory (aws-lc)",
                 key.public_key().bits() as u32,
-                Summary::of(&samples).unwrap(),
+                measure(key, iterations),
             )
         })
-        .collect()
+        .collect();
+    let Some(module) = softhsm::installed_module() else {
+        return results;
+    };
+    // SoftHSM2 reads its config once, when this process first loads it (only here).
+    let hsm = softhsm::SoftHsm::new();
+    hsm.init_token("bench");
+    unsafe { std::env::set_var("SOFTHSM2_CONF", hsm.conf()) };
+    let session =
+        appwarden_core::hardware::token::open(&module, &TokenSelector::label("bench"), &BenchPin)
+            .unwrap();
+    for key in &keys {
+        let on_token = session
+            .import(key, &format!("bench/{}", key.public_key().bits()))
+            .unwrap()
+            .key;
+        results.push((
+            "SoftHSM2 token (PKCS#11)",
+            key.public_key().bits() as u32,
+            measure(&on_token, iterations),
+        ));
+    }
+    appwarden_core::hardware::close_all();
+    results
 }

@@ -168,7 +168,8 @@ pub async fn check_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcRe
     })
 }
 
-/// Checks with GitHub, then stores the key in the keyring and the app in the config.
+/// Checks with GitHub, then stores the key in the keyring (or imports it into the chosen
+/// PKCS#11 token; `pin_required` until that token is unlocked) and the app in the config.
 #[tauri::command]
 pub async fn add_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcResult<AppSummary> {
     let checked = check_app(state.clone(), draft.clone()).await?;
@@ -185,11 +186,25 @@ pub async fn add_app(state: State<'_, DesktopState>, draft: AppDraft) -> IpcResu
         .ca_certificate
         .clone()
         .filter(|pem| !pem.trim().is_empty());
+    let token = draft.token.clone();
     let stored = blocking(move || {
         if let Some(pem) = &ca {
             store.set_host_ca(&new.api_url, Some(pem))?;
         }
-        Ok(store.add_app(new, &key, now)?)
+        let imported = match &token {
+            Some(target) => {
+                let session = store.open_token(
+                    std::path::Path::new(&target.module),
+                    &appwarden_core::hardware::TokenSelector::label(&target.token_label),
+                )?;
+                Some(session.import(&key, &format!("appwarden/{}", new.name))?)
+            }
+            None => None,
+        };
+        match &imported {
+            Some(imported) => Ok(store.add_app(new, imported, now)?),
+            None => Ok(store.add_app(new, &key, now)?),
+        }
     })
     .await?;
     state.unstage(draft.staged_key);

@@ -28,6 +28,14 @@ pub struct TokenKeys {
     pub keys: Vec<TokenKeyInfo>,
 }
 
+/// Where a new app's key goes when it goes onto a token.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct TokenTarget {
+    pub module: String,
+    pub token_label: String,
+}
+
 /// A key on a token to add to an app: a staged PEM to import, or a key already there.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]

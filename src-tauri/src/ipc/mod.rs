@@ -185,6 +185,8 @@ pub struct AppDraft {
     pub staged_key: u64,
     /// An Enterprise Server's own CA certificate (PEM), when it has one.
     pub ca_certificate: Option<String>,
+    /// Import the key into this PKCS#11 token instead of the OS keyring.
+    pub token: Option<TokenTarget>,
 }
 
 /// The answer of the live check ("GitHub accepts this key").

@@ -20,6 +20,12 @@ import type { InstallationRow } from "./bindings/InstallationRow";
 import type { IpcError } from "./bindings/IpcError";
 import type { KeySource } from "./bindings/KeySource";
 import type { KeyVerdict } from "./bindings/KeyVerdict";
+import type { ModuleList } from "./bindings/ModuleList";
+import type { PinEntry } from "./bindings/PinEntry";
+import type { TokenKeyRequest } from "./bindings/TokenKeyRequest";
+import type { TokenKeys } from "./bindings/TokenKeys";
+import type { TokenList } from "./bindings/TokenList";
+import { pinGate, wantsPin } from "./pinGate.svelte";
 import type { ListEvent } from "./bindings/ListEvent";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
@@ -46,14 +52,50 @@ export function asIpcError(err: unknown): IpcError {
     status: null,
     request_id: null,
     retry_at: null,
+    pin_prompt: null,
   };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function invokeOnce<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (err) {
     throw asIpcError(err);
+  }
+}
+
+/** Calls a command; when it needs a token's PIN, asks for it, unlocks the token and retries. */
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  for (;;) {
+    try {
+      return await invokeOnce<T>(command, args);
+    } catch (err) {
+      const error = asIpcError(err);
+      if (!wantsPin(error)) throw error;
+      await unlockWithDialog(error);
+    }
+  }
+}
+
+/** Asks for the PIN until the token accepts it; throws `error` when the user cancels. */
+async function unlockWithDialog(error: IpcError & { pin_prompt: NonNullable<IpcError["pin_prompt"]> }) {
+  let shown: IpcError | null = error.code === "pin_incorrect" ? error : null;
+  for (;;) {
+    const answer = await pinGate.ask(error.pin_prompt, shown);
+    if (!answer) throw error;
+    const entry: PinEntry = {
+      module: error.pin_prompt.module,
+      token_label: error.pin_prompt.token_label,
+      pin: answer.pin,
+      remember: answer.remember,
+    };
+    try {
+      await invokeOnce<void>("unlock_token", { entry });
+      return;
+    } catch (err) {
+      shown = asIpcError(err);
+      if (!wantsPin(shown)) throw shown;
+    }
   }
 }
 
@@ -71,6 +113,11 @@ export const api = {
     call<AppSummary>("add_key", { name, stagedKey, verify }),
   removeKey: (name: string, fingerprint: string) => call<AppSummary>("remove_key", { name, fingerprint }),
   verifyKeys: (name: string) => call<KeyVerdict[]>("verify_keys", { name }),
+  pkcs11Modules: () => call<ModuleList>("pkcs11_modules"),
+  pkcs11Tokens: (module: string) => call<TokenList>("pkcs11_tokens", { module }),
+  pkcs11Keys: (module: string, tokenLabel: string) => call<TokenKeys>("pkcs11_keys", { module, tokenLabel }),
+  addTokenKey: (name: string, request: TokenKeyRequest, verify: boolean) =>
+    call<AppSummary>("add_token_key", { name, request, verify }),
   compareFingerprints: (name: string, pasted: string) =>
     call<FingerprintReport>("compare_fingerprints", { name, pasted }),
   listInstallations: (name: string, onEvent: (event: ListEvent) => void) => {

@@ -46,11 +46,19 @@ export function errorTitle(error: IpcError): string {
       return "Settings could not be saved";
     case "incomplete":
       return "The list is incomplete";
+    case "pin_required":
+      return "The token needs its PIN";
+    case "pin_incorrect":
+      return "Wrong PIN";
+    case "pin_locked":
+      return "The token's PIN is locked";
+    case "token_unavailable":
+      return "The hardware token is not available";
   }
 }
 
 export function canRetry(error: IpcError): boolean {
-  return ["network", "timeout", "github_unavailable", "rate_limited", "incomplete", "keyring_locked", "clock_skew"].includes(
+  return ["network", "timeout", "github_unavailable", "rate_limited", "incomplete", "keyring_locked", "clock_skew", "token_unavailable", "pin_required"].includes(
     error.code,
   );
 }
