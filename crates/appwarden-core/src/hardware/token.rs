@@ -368,12 +368,31 @@ fn login(
     token: &TokenDescription,
     pins: &dyn PinSource,
 ) -> Result<(), HardwareError> {
-    let refreshed =
-        |token: &TokenDescription| describe(module, slot).unwrap_or_else(|_| token.clone());
+    log_in_with(
+        token,
+        pins,
+        |pin| {
+            let auth = AuthPin::from(pin.expose_secret().to_owned());
+            session.login(UserType::User, Some(&auth))
+        },
+        |token| describe(module, slot).unwrap_or_else(|_| token.clone()),
+    )
+}
+
+/// Logging in, apart from the token: PINs from `pins` are tried with `try_pin` until one is
+/// accepted or there are none; after a refusal the token's flags are read again (`refresh`)
+/// for what it says about the tries left, and a PIN that became locked stops the tries.
+fn log_in_with(
+    token: &TokenDescription,
+    pins: &dyn PinSource,
+    mut try_pin: impl FnMut(&Pin) -> Result<(), CkError>,
+    refresh: impl Fn(&TokenDescription) -> TokenDescription,
+) -> Result<(), HardwareError> {
+    let locked = || HardwareError::PinLocked {
+        token: token.label.clone(),
+    };
     if token.pin_locked {
-        return Err(HardwareError::PinLocked {
-            token: token.label.clone(),
-        });
+        return Err(locked());
     }
     let mut failed: Option<HardwareError> = None;
     let mut current = token.clone();
@@ -384,19 +403,16 @@ fn login(
                 prompt: prompt_for(&current, None),
             }));
         };
-        let auth = AuthPin::from(answer.pin.expose_secret().to_owned());
-        match session.login(UserType::User, Some(&auth)) {
+        match try_pin(&answer.pin) {
             Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
                 pins.accepted(&current, &answer.pin, answer.remember);
                 return Ok(());
             }
             Err(CkError::Pkcs11(RvError::PinIncorrect, _)) => {
                 pins.refused(&current);
-                current = refreshed(&current);
+                current = refresh(&current);
                 if current.pin_locked {
-                    return Err(HardwareError::PinLocked {
-                        token: token.label.clone(),
-                    });
+                    return Err(locked());
                 }
                 let warning = current.tries_warning();
                 failed = Some(HardwareError::PinIncorrect {
@@ -407,9 +423,7 @@ fn login(
             }
             Err(CkError::Pkcs11(RvError::PinLocked, _)) => {
                 pins.refused(&current);
-                return Err(HardwareError::PinLocked {
-                    token: token.label.clone(),
-                });
+                return Err(locked());
             }
             Err(CkError::Pkcs11(rv @ (RvError::PinLenRange | RvError::PinInvalid), _)) => {
                 pins.refused(&current);
@@ -420,5 +434,118 @@ fn login(
             }
             Err(err) => return Err(device(&token.label, "log in", err)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! SoftHSM2 (the real token of the system tests) never locks a PIN, so locking is shown
+    //! here with a token that behaves as smart cards do: three wrong PINs, and it is locked.
+    use super::*;
+    use cryptoki::context::Function;
+    use std::sync::Mutex as StdMutex;
+
+    fn token() -> TokenDescription {
+        TokenDescription {
+            module: PathBuf::from("/usr/lib/libcard.so"),
+            slot: 1,
+            label: "card".into(),
+            serial: "0042".into(),
+            manufacturer: String::new(),
+            model: String::new(),
+            initialized: true,
+            login_required: true,
+            pin_count_low: false,
+            pin_final_try: false,
+            pin_locked: false,
+            write_protected: false,
+        }
+    }
+
+    /// Types the given PINs one after another, as a user at a prompt does.
+    struct Typed(StdMutex<Vec<&'static str>>);
+
+    impl PinSource for Typed {
+        fn pin(&self, _: &TokenDescription, _: Option<&HardwareError>) -> Option<PinAnswer> {
+            let mut pins = self.0.lock().unwrap();
+            (!pins.is_empty()).then(|| PinAnswer {
+                pin: Pin::new(pins.remove(0)),
+                remember: false,
+            })
+        }
+    }
+
+    /// A card with PIN 1234 that counts wrong tries: count low after one, final try after
+    /// two, locked after three (its flags say so, and it answers CKR_PIN_LOCKED from then on).
+    fn card() -> (
+        impl FnMut(&Pin) -> Result<(), CkError>,
+        impl Fn(&TokenDescription) -> TokenDescription,
+    ) {
+        let wrong = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = wrong.clone();
+        let try_pin = move |pin: &Pin| {
+            let so_far = counted.load(std::sync::atomic::Ordering::SeqCst);
+            if so_far >= 3 {
+                return Err(CkError::Pkcs11(RvError::PinLocked, Function::Login));
+            }
+            if pin.expose_secret() == "1234" {
+                counted.store(0, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            } else {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Err(CkError::Pkcs11(RvError::PinIncorrect, Function::Login))
+            }
+        };
+        let refresh = move |token: &TokenDescription| {
+            let so_far = wrong.load(std::sync::atomic::Ordering::SeqCst);
+            TokenDescription {
+                pin_count_low: so_far >= 1,
+                pin_final_try: so_far == 2,
+                pin_locked: so_far >= 3,
+                ..token.clone()
+            }
+        };
+        (try_pin, refresh)
+    }
+
+    #[test]
+    fn wrong_pins_say_what_the_token_says_and_a_locked_pin_stops_the_tries() {
+        let (try_pin, refresh) = card();
+        let two_wrong = Typed(StdMutex::new(vec!["0000", "1111"]));
+        let err = log_in_with(&token(), &two_wrong, try_pin, &refresh).unwrap_err();
+        assert!(
+            err.to_string().contains("one try is left"),
+            "after two wrong PINs: {err}"
+        );
+
+        let (try_pin, refresh) = card();
+        let three_wrong = Typed(StdMutex::new(vec!["0000", "1111", "2222", "1234"]));
+        let err = log_in_with(&token(), &three_wrong, try_pin, &refresh).unwrap_err();
+        assert!(matches!(err, HardwareError::PinLocked { .. }), "{err:?}");
+        assert!(err.to_string().contains("locked"), "{err}");
+        assert_eq!(
+            three_wrong.0.lock().unwrap().as_slice(),
+            ["1234"],
+            "no PIN is tried on a locked token"
+        );
+
+        let (try_pin, refresh) = card();
+        let right = Typed(StdMutex::new(vec!["0000", "1234"]));
+        log_in_with(&token(), &right, try_pin, &refresh).unwrap();
+    }
+
+    #[test]
+    fn a_token_already_locked_is_not_tried_and_no_pin_is_asked_for() {
+        let (try_pin, refresh) = card();
+        let asked = Typed(StdMutex::new(vec!["1234"]));
+        let locked = TokenDescription {
+            pin_locked: true,
+            ..token()
+        };
+        let err = log_in_with(&locked, &asked, try_pin, refresh).unwrap_err();
+        assert!(matches!(err, HardwareError::PinLocked { .. }));
+        assert_eq!(asked.0.lock().unwrap().len(), 1, "the PIN was not used");
+        let card_locks = crate::Error::from(err).code();
+        assert_eq!(card_locks, crate::ErrorCode::PinLocked);
     }
 }
