@@ -1108,20 +1108,7 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
         text.contains("12 of 12 installations")
     })
     .await;
-    app.driver
-        .find(By::Css("[data-testid=installation-row] [data-testid=mint]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.el("token-panel").await;
-    app.el("reveal").await.click().await.unwrap();
-    let token = app
-        .wait_text("token", |text| {
-            text.starts_with("ghs_") && !text.contains('•')
-        })
-        .await;
+    let token = app.mint_first_installation().await;
     assert_eq!(repositories_status(&api, &token).await, 200);
     app.el("reveal").await.click().await.unwrap();
     app.shot("04-minted-with-token-key").await;
@@ -1129,17 +1116,7 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
 
     // A new app can keep its key on the token from the start (the token is unlocked already).
     app.el("add-app").await.click().await.unwrap();
-    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
-    app.el("staged-fingerprint").await;
-    app.driver
-        .find(By::Css("input[type=radio][value=url]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.el("host").await.send_keys(&api).await.unwrap();
-    app.el("app-id").await.send_keys("1").await.unwrap();
+    app.fill_new_app("rsa2048-pkcs1.pem", &api, "1").await;
     app.el("app-name")
         .await
         .send_keys("Token Bot 2")

@@ -243,17 +243,7 @@ async fn the_window_keeps_secrets_where_they_belong_and_clears_the_clipboard() {
 
     // Add the app by pasting its key.
     app.el("add-app-dialog").await;
-    app.paste("pem", &fixture_text("rsa2048-pkcs1.pem")).await;
-    app.el("staged-fingerprint").await;
-    app.driver
-        .find(By::Css("input[type=radio][value=url]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.el("host").await.send_keys(&api).await.unwrap();
-    app.el("app-id").await.send_keys("1").await.unwrap();
+    app.fill_new_app("rsa2048-pkcs1.pem", &api, "1").await;
     app.el("check").await.click().await.unwrap();
     app.el("check-ok").await;
     app.el("save-app").await.click().await.unwrap();

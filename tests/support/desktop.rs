@@ -157,6 +157,39 @@ impl Desktop {
         }
     }
 
+    /// In the open add-app dialog: pastes a fixture key, waits for its fingerprint, and gives
+    /// the API URL and the app ID.
+    pub async fn fill_new_app(&self, key_fixture: &str, api_url: &str, app_id: &str) {
+        self.paste("pem", &crate::fixture_text(key_fixture)).await;
+        self.el("staged-fingerprint").await;
+        self.driver
+            .find(By::Css("input[type=radio][value=url]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.el("host").await.send_keys(api_url).await.unwrap();
+        self.el("app-id").await.send_keys(app_id).await.unwrap();
+    }
+
+    /// Mints a token from the first installation row's button and reveals it; returns it.
+    pub async fn mint_first_installation(&self) -> String {
+        self.driver
+            .find(By::Css("[data-testid=installation-row] [data-testid=mint]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.el("token-panel").await;
+        self.el("reveal").await.click().await.unwrap();
+        self.wait_text("token", |text| {
+            text.starts_with("ghs_") && !text.contains('•')
+        })
+        .await
+    }
+
     /// Presses Escape (closes the dialog or panel on top).
     pub async fn escape(&self) {
         self.driver

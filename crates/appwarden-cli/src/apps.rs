@@ -3,9 +3,9 @@
 
 use crate::args::{AppCommand, AppKeyCommand};
 use crate::commands::{read_text, runtime, stored_session, warn_about};
-use crate::{input, output, pkcs11};
+use crate::pkcs11::{self, KeyToAdd};
+use crate::{input, output};
 use appwarden_core::github::ClientOptions;
-use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppStore, NewApp};
 use appwarden_core::{ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock};
@@ -18,13 +18,6 @@ fn read_pem(source: Option<&str>) -> Result<Option<PrivateKey>, Error> {
     let private = PrivateKey::from_pem(&input::read_key_source(source)?)?;
     warn_about(private.public_key());
     Ok(Some(private))
-}
-
-/// clap requires --key unless --pkcs11-key is given; this is what is said should that change.
-fn unreachable_key<T>() -> Result<T, Error> {
-    Err(Error::InvalidInput(
-        "Give the private key with --key FILE, or one on a token with --pkcs11-module, --pkcs11-token and --pkcs11-key.".into(),
-    ))
 }
 
 pub fn run(command: AppCommand) -> Result<i32, Error> {
@@ -53,18 +46,11 @@ pub fn run(command: AppCommand) -> Result<i32, Error> {
                 .transpose()?;
             let mut options = store.client_options(&api_url, ClientOptions::default())?;
             options.extra_root_certificates.extend(ca_pem.clone());
-            let pem = read_pem(key.as_deref())?;
             // A key already on the token is opened first (it is what GitHub is asked about);
             // a PEM is checked with GitHub before anything is written to the token.
-            let existing = match &token_args.pkcs11_key {
-                Some(_) => pkcs11::token_key(&store, &token_args, None, "")?,
-                None => None,
-            };
-            let signing: SigningKey = match (&existing, &pem) {
-                (Some(imported), _) => imported.key.clone().into(),
-                (None, Some(private)) => private.clone().into(),
-                (None, None) => unreachable_key()?,
-            };
+            let pem = read_pem(key.as_deref())?;
+            let to_add = KeyToAdd::open(&store, &token_args, pem, key.as_deref())?;
+            let signing = to_add.signing();
             let mut client_id = client_id.filter(|c| !c.trim().is_empty());
             if !no_verify {
                 let session = AppSession::new(
@@ -88,15 +74,8 @@ pub fn run(command: AppCommand) -> Result<i32, Error> {
                 );
                 client_id = client_id.or(app.client_id);
             }
-            let imported = match existing {
-                Some(existing) => Some(existing),
-                None => pkcs11::token_key(
-                    &store,
-                    &token_args,
-                    pem.as_ref(),
-                    &format!("appwarden/{}", name.trim()),
-                )?,
-            };
+            let placed =
+                to_add.place(&store, &token_args, &format!("appwarden/{}", name.trim()))?;
             if let Some(pem) = &ca_pem {
                 store.set_host_ca(&api_url, Some(pem))?;
             }
@@ -106,25 +85,13 @@ pub fn run(command: AppCommand) -> Result<i32, Error> {
                 app_id,
                 client_id,
             };
-            let now = chrono::Utc::now();
-            let app = match (&imported, &pem) {
-                (Some(imported), _) => store.add_app(new, imported, now)?,
-                (None, Some(private)) => store.add_app(new, private, now)?,
-                (None, None) => unreachable_key()?,
-            };
-            match &imported {
-                Some(imported) => {
-                    pkcs11::report_import(imported, key.as_deref());
-                    eprintln!(
-                        "Stored \"{}\" ({}); its private key is on the token.",
-                        app.name, app.api_url
-                    );
-                }
-                None => eprintln!(
-                    "Stored \"{}\" ({}); its private key is in the OS keyring.",
-                    app.name, app.api_url
-                ),
-            }
+            let app = store.add_app(new, placed.new_key(), chrono::Utc::now())?;
+            eprintln!(
+                "Stored \"{}\" ({}); its private key is {}.",
+                app.name,
+                app.api_url,
+                placed.place_words()
+            );
             println!("{}", signing.fingerprint());
             Ok(0)
         }
@@ -194,43 +161,22 @@ pub fn run(command: AppCommand) -> Result<i32, Error> {
         }) => {
             let config = store.app(&app)?;
             let pem = read_pem(key.as_deref())?;
-            let existing = match &token_args.pkcs11_key {
-                Some(_) => pkcs11::token_key(&store, &token_args, None, "")?,
-                None => None,
-            };
-            let signing: SigningKey = match (&existing, &pem) {
-                (Some(imported), _) => imported.key.clone().into(),
-                (None, Some(private)) => private.clone().into(),
-                (None, None) => unreachable_key()?,
-            };
+            let to_add = KeyToAdd::open(&store, &token_args, pem, key.as_deref())?;
+            let signing = to_add.signing();
             if !no_verify {
                 let session =
                     stored_session(&store, &config, signing.clone(), ClientOptions::default())?;
                 runtime()?.block_on(session.client.app(&session.signer))?;
                 eprintln!("GitHub accepts this key.");
             }
-            let imported = match existing {
-                Some(existing) => Some(existing),
-                None => pkcs11::token_key(
-                    &store,
-                    &token_args,
-                    pem.as_ref(),
-                    &format!("appwarden/{}", config.name),
-                )?,
-            };
-            let now = chrono::Utc::now();
-            let added = match (&imported, &pem) {
-                (Some(imported), _) => store.add_key(&config.name, imported, now)?,
-                (None, Some(private)) => store.add_key(&config.name, private, now)?,
-                (None, None) => unreachable_key()?,
-            };
-            match &imported {
-                Some(imported) => pkcs11::report_import(imported, key.as_deref()),
-                None => eprintln!(
-                    "Added a key to \"{}\"; it is in the OS keyring.",
-                    config.name
-                ),
-            }
+            let placed =
+                to_add.place(&store, &token_args, &format!("appwarden/{}", config.name))?;
+            let added = store.add_key(&config.name, placed.new_key(), chrono::Utc::now())?;
+            eprintln!(
+                "Added a key to \"{}\"; it is {}.",
+                config.name,
+                placed.place_words()
+            );
             println!("{}", added.fingerprint);
             Ok(0)
         }

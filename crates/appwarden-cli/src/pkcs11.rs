@@ -7,7 +7,8 @@ use crate::output;
 use appwarden_core::hardware::{
     self, HardwareError, ImportedKey, PinAnswer, PinSource, TokenDescription, TokenSelector,
 };
-use appwarden_core::store::AppStore;
+use appwarden_core::jwt::SigningKey;
+use appwarden_core::store::{AppStore, NewKey};
 use appwarden_core::{Error, Pin, PrivateKey};
 use std::io::IsTerminal;
 use std::sync::{Arc, OnceLock};
@@ -122,35 +123,109 @@ pub fn open_store_without_prompts() -> Result<AppStore, Error> {
     Ok(AppStore::open_default()?.with_pins(Arc::new(CliPins::new(false))))
 }
 
-/// The token key `args` name for `app add` / `app key add`: `pem` imported into the token
-/// (under `label`), or the key already there.
-pub fn token_key(
-    store: &AppStore,
-    args: &Pkcs11Args,
-    pem: Option<&PrivateKey>,
-    label: &str,
-) -> Result<Option<ImportedKey>, Error> {
-    let (Some(module), Some(token)) = (&args.pkcs11_module, &args.pkcs11_token) else {
-        return Ok(None);
-    };
-    let session = store.open_token(module, &TokenSelector::label(token))?;
-    if let Some(key_label) = &args.pkcs11_key {
-        let key = session.key(key_label, None)?;
-        return Ok(Some(ImportedKey {
-            key,
-            created: false,
-        }));
+/// The key `app add` / `app key add` is given: a PEM (for the keyring, or to import into the
+/// token `--pkcs11-token` names) or a key already on a token (`--pkcs11-key`).
+pub struct KeyToAdd {
+    pem: Option<PrivateKey>,
+    pem_path: Option<String>,
+    on_token: Option<ImportedKey>,
+}
+
+/// Where the key went.
+pub enum PlacedKey {
+    Keyring(PrivateKey),
+    Token(ImportedKey),
+}
+
+impl KeyToAdd {
+    /// Reads the PEM and opens a key already on a token (asking for the PIN); nothing is
+    /// written yet.
+    pub fn open(
+        store: &AppStore,
+        args: &Pkcs11Args,
+        pem: Option<PrivateKey>,
+        pem_path: Option<&str>,
+    ) -> Result<Self, Error> {
+        let on_token = match (&args.pkcs11_module, &args.pkcs11_token, &args.pkcs11_key) {
+            (Some(module), Some(token), Some(key_label)) => {
+                let session = store.open_token(module, &TokenSelector::label(token))?;
+                Some(ImportedKey {
+                    key: session.key(key_label, None)?,
+                    created: false,
+                })
+            }
+            _ => None,
+        };
+        if on_token.is_none() && pem.is_none() {
+            return Err(Error::InvalidInput(
+                "Give the private key with --key FILE, or one on a token with --pkcs11-module, --pkcs11-token and --pkcs11-key.".into(),
+            ));
+        }
+        Ok(Self {
+            pem,
+            pem_path: pem_path.map(str::to_owned),
+            on_token,
+        })
     }
-    let Some(pem) = pem else {
-        return Err(Error::InvalidInput(
-            "Give the key to import with --key FILE, or one already on the token with --pkcs11-key LABEL.".into(),
-        ));
-    };
-    Ok(Some(session.import(pem, label)?))
+
+    /// The key GitHub is asked about before anything is stored.
+    pub fn signing(&self) -> SigningKey {
+        match (&self.on_token, &self.pem) {
+            (Some(on_token), _) => on_token.key.clone().into(),
+            (None, Some(pem)) => pem.clone().into(),
+            (None, None) => unreachable!("KeyToAdd::open refuses neither"),
+        }
+    }
+
+    /// Puts the key in place: a PEM is imported into the token (under `label`) only now,
+    /// after GitHub's check; without a token it goes to the keyring with the app.
+    pub fn place(
+        self,
+        store: &AppStore,
+        args: &Pkcs11Args,
+        label: &str,
+    ) -> Result<PlacedKey, Error> {
+        if let Some(on_token) = self.on_token {
+            let reference = on_token.key.reference();
+            eprintln!(
+                "Using the key \"{}\" already on the token \"{}\".",
+                reference.key_label, reference.token_label
+            );
+            return Ok(PlacedKey::Token(on_token));
+        }
+        let pem = self.pem.expect("KeyToAdd::open refuses neither");
+        match (&args.pkcs11_module, &args.pkcs11_token) {
+            (Some(module), Some(token)) => {
+                let session = store.open_token(module, &TokenSelector::label(token))?;
+                let imported = session.import(&pem, label)?;
+                report_import(&imported, self.pem_path.as_deref());
+                Ok(PlacedKey::Token(imported))
+            }
+            _ => Ok(PlacedKey::Keyring(pem)),
+        }
+    }
+}
+
+impl PlacedKey {
+    /// The key as the store adds it.
+    pub fn new_key(&self) -> NewKey<'_> {
+        match self {
+            PlacedKey::Keyring(pem) => pem.into(),
+            PlacedKey::Token(imported) => imported.into(),
+        }
+    }
+
+    /// "in the OS keyring" or "on the token".
+    pub fn place_words(&self) -> &'static str {
+        match self {
+            PlacedKey::Keyring(_) => "in the OS keyring",
+            PlacedKey::Token(_) => "on the token",
+        }
+    }
 }
 
 /// Says where an imported key went and that the PEM is no longer needed.
-pub fn report_import(imported: &ImportedKey, pem_path: Option<&str>) {
+fn report_import(imported: &ImportedKey, pem_path: Option<&str>) {
     let reference = imported.key.reference();
     if imported.created {
         eprintln!(
@@ -162,8 +237,8 @@ pub fn report_import(imported: &ImportedKey, pem_path: Option<&str>) {
         }
     } else {
         eprintln!(
-            "Using the key \"{}\" already on the token \"{}\".",
-            reference.key_label, reference.token_label
+            "The key was already on the token \"{}\" as \"{}\".",
+            reference.token_label, reference.key_label
         );
     }
 }
