@@ -1152,3 +1152,113 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn awaiting_acceptance_counts_at_a_glance_and_export_of_what_is_shown() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 90,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    store_app_with_cli(&keyring, home.path(), "Big App", &api);
+    let export_path = home.path().join("shown.csv");
+    let export_env = export_path.to_string_lossy().into_owned();
+    let app = Desktop::start(
+        "owner-views",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_TEST_SAVE_PATH", &export_env)],
+    )
+    .await;
+    app.wait_text("list-status", |text| {
+        text.contains("90 of 90 installations")
+    })
+    .await;
+
+    // What ghsim seeds: some installations have not accepted `issues`, some not `check_run`.
+    let app_permissions = ghsim::model::default_app_permissions();
+    let app_events = ghsim::model::default_events();
+    let installations = sim.installations();
+    let behind: Vec<&ghsim::model::SimInstallation> = installations
+        .iter()
+        .filter(|i| {
+            app_permissions
+                .keys()
+                .any(|p| !i.permissions.contains_key(p))
+                || app_events.iter().any(|e| !i.events.contains(e))
+        })
+        .collect();
+    assert!(!behind.is_empty());
+
+    // The overview counts them (and the rest), each count one click from its rows.
+    app.el("tab-overview").await.click().await.unwrap();
+    app.wait_text("count-awaiting", |text| {
+        text.starts_with(&behind.len().to_string())
+    })
+    .await;
+    let organizations = installations
+        .iter()
+        .filter(|i| i.account_type == "Organization")
+        .count();
+    app.wait_text("count-organizations", |text| {
+        text.starts_with(&organizations.to_string())
+    })
+    .await;
+    app.shot("01-at-a-glance").await;
+    app.el("count-awaiting").await.click().await.unwrap();
+    app.wait_text("shown-count", |text| text == behind.len().to_string())
+        .await;
+    let badges = app
+        .driver
+        .find_all(By::Css("[data-testid=awaiting-badge]"))
+        .await
+        .unwrap();
+    assert!(!badges.is_empty());
+
+    // The details say what was asked and what was granted.
+    app.driver
+        .find(By::Css("[data-testid=installation-row]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let details = app.el("awaiting-details").await.text().await.unwrap();
+    assert!(details.contains("Not yet accepted"), "{details}");
+    app.shot("02-awaiting-acceptance").await;
+
+    // Export what is shown, as shown: the filtered rows, sorted by account, to CSV.
+    app.el("export-csv").await.click().await.unwrap();
+    let done = app
+        .wait_text("export-done", |text| text.contains("Saved"))
+        .await;
+    assert!(
+        done.contains(&format!("Saved {} installations", behind.len())),
+        "{done}"
+    );
+    let parsed = Command::new("python3")
+        .arg("-c")
+        .arg("import csv, json, sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], newline='')))))")
+        .arg(&export_path)
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(rows.len(), behind.len());
+    let accounts: Vec<String> = rows
+        .iter()
+        .map(|r| r["account"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = accounts.clone();
+    sorted.sort();
+    assert_eq!(accounts, sorted, "in the order shown (by account)");
+    assert!(
+        rows.iter()
+            .all(|r| !r["not_accepted"].as_str().unwrap_or("").is_empty()),
+        "each row says what it has not accepted"
+    );
+    app.shot("03-exported").await;
+    app.quit().await;
+}

@@ -113,6 +113,7 @@ pub fn run() {
             commands::installations::installation_repositories,
             commands::installations::administer_installation,
             commands::installations::installation_requests,
+            commands::installations::export_installations,
             commands::tokens::mint_token,
             commands::tokens::revoke_token,
             commands::tokens::copy_token,

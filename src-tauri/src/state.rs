@@ -3,7 +3,7 @@
 //! IPC once, inbound, and never comes back.
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
-use appwarden_core::github::ClientOptions;
+use appwarden_core::github::{App, ClientOptions};
 use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::store::{AppConfig, AppStore};
@@ -23,6 +23,9 @@ pub struct DesktopState {
     staged: Mutex<HashMap<u64, PrivateKey>>,
     next_staged: AtomicU64,
     held_tokens: Mutex<HashMap<u64, HeldToken>>,
+    /// Each app as `GET /app` last described it (its permissions and events), to tell which
+    /// installations have not accepted them.
+    described: Mutex<HashMap<String, App>>,
 }
 
 /// A minted token the window is showing. The window refers to it by handle to copy or revoke
@@ -56,6 +59,7 @@ impl DesktopState {
             staged: Mutex::new(HashMap::new()),
             next_staged: AtomicU64::new(1),
             held_tokens: Mutex::new(HashMap::new()),
+            described: Mutex::new(HashMap::new()),
         }
     }
 
@@ -121,6 +125,23 @@ impl DesktopState {
         key: impl Into<SigningKey>,
     ) -> IpcResult<AppSession> {
         self.new_session_with(app, key, None)
+    }
+
+    /// Keeps what `GET /app` said about an app.
+    pub fn remember_description(&self, name: &str, app: &App) {
+        self.described
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_owned(), app.clone());
+    }
+
+    /// What `GET /app` said about an app, if it was asked.
+    pub fn description(&self, name: &str) -> Option<App> {
+        self.described
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
     }
 
     /// Forgets every session (after host settings changed).

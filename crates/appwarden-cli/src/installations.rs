@@ -4,10 +4,10 @@
 use crate::args::{InstallationsArgs, ListFormat};
 use crate::commands::{runtime, session};
 use crate::output;
-use appwarden_core::Error;
 use appwarden_core::acceptance::{self, AcceptanceGap};
 use appwarden_core::github::{ClientOptions, Installation};
 use appwarden_core::listing_cache::ListingCache;
+use appwarden_core::{Error, export};
 
 pub fn run(args: InstallationsArgs) -> Result<i32, Error> {
     let options = ClientOptions {
@@ -114,62 +114,16 @@ fn print_table(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) {
 
 /// GitHub's installation objects; with the gap, each has `awaiting_acceptance` added.
 fn print_json(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) {
-    if !with_gap {
-        let all: Vec<&Installation> = rows.iter().map(|(inst, _)| inst).collect();
-        output::print_json(&all);
-        return;
-    }
-    let all: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|(inst, gap)| {
-            let mut value = serde_json::to_value(inst).unwrap_or_default();
-            value["awaiting_acceptance"] = serde_json::to_value(gap).unwrap_or_default();
-            value
-        })
-        .collect();
-    output::print_json(&all);
+    output::print_json(&export::json(&export_rows(rows), with_gap));
 }
 
 /// RFC 4180 CSV: a header, one line per installation, dates in RFC 3339.
 fn csv(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) -> String {
-    let field = |text: &str| {
-        if text.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_owned()
-        }
-    };
-    let mut header = vec![
-        "id",
-        "account",
-        "type",
-        "repository_selection",
-        "suspended_at",
-        "created_at",
-        "updated_at",
-    ];
-    if with_gap {
-        header.push("not_accepted");
-    }
-    let mut out = header.join(",") + "\r\n";
-    for (inst, gap) in rows {
-        let mut line = vec![
-            inst.id.to_string(),
-            inst.account_login().to_owned(),
-            inst.target_type.clone().unwrap_or_default(),
-            inst.repository_selection.clone(),
-            inst.suspended_at
-                .map(|at| at.to_rfc3339())
-                .unwrap_or_default(),
-            inst.created_at.to_rfc3339(),
-            inst.updated_at.to_rfc3339(),
-        ];
-        if with_gap {
-            line.push(gap.as_ref().map(AcceptanceGap::summary).unwrap_or_default());
-        }
-        let line: Vec<String> = line.iter().map(|cell| field(cell)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
+    export::csv(&export_rows(rows), with_gap)
+}
+
+fn export_rows(rows: &[(Installation, Option<AcceptanceGap>)]) -> Vec<export::ExportRow<'_>> {
+    rows.iter()
+        .map(|(inst, gap)| (inst, gap.as_ref()))
+        .collect()
 }

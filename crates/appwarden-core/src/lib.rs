@@ -11,7 +11,8 @@
 //! - [`git_credential`]: git's credential-helper protocol.
 //! - [`webhook`]: checking webhook signatures (HMAC-SHA256); [`github::hooks`] and
 //!   [`redelivery`]: the app's webhook configuration, deliveries and redelivery.
-//! - [`acceptance`]: installations that have not accepted the app's current permissions.
+//! - [`acceptance`]: installations that have not accepted the app's current permissions;
+//!   [`export`]: installations as CSV or JSON.
 //! - [`session`]: an app ready to call GitHub.
 //! - [`error`]: one error type with a code enum for user interfaces.
 //!
@@ -21,6 +22,7 @@ pub mod acceptance;
 pub mod api_url;
 pub mod clock;
 pub mod error;
+pub mod export;
 pub mod fingerprint;
 pub mod git_credential;
 pub mod github;

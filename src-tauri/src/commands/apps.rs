@@ -59,6 +59,7 @@ pub async fn app_overview(state: State<'_, DesktopState>, name: String) -> IpcRe
         .app(&session.signer)
         .await
         .map_err(Error::from)?;
+    state.remember_description(&name, &app);
     Ok(app.into())
 }
 

@@ -1,8 +1,8 @@
 //! Installations: the streamed listing and one installation's repositories.
 
 use crate::ipc::{
-    CachedInstallations, InstallationAction, InstallationRequestRow, InstallationRow, IpcError,
-    IpcResult, ListEvent, ListOutcome, RepositoryRow,
+    CachedInstallations, ExportOutcome, ExportRequest, InstallationAction, InstallationRequestRow,
+    InstallationRow, IpcError, IpcResult, ListEvent, ListOutcome, RepositoryRow,
 };
 use crate::state::DesktopState;
 use appwarden_core::Error;
@@ -25,13 +25,14 @@ pub async fn cached_installations(
         .await
         .ok()
         .flatten();
+    let described = state.description(&name);
     Ok(cached.map(|cached| CachedInstallations {
         fetched_at: cached.fetched_at.to_rfc3339(),
         installations: cached
             .snapshot
             .installations()
             .into_iter()
-            .map(InstallationRow::from)
+            .map(|inst| InstallationRow::compared_with(inst, described.as_ref()))
             .collect(),
     }))
 }
@@ -46,6 +47,18 @@ pub async fn list_installations(
     on_event: Channel<ListEvent>,
 ) -> IpcResult<ListOutcome> {
     let session = state.session(&name).await?;
+    // What the app asks now, to mark installations that have not accepted it (the overview
+    // has usually asked already; a failure here only leaves the marks out).
+    let described = match state.description(&name) {
+        Some(app) => Some(app),
+        None => match session.client.app(&session.signer).await {
+            Ok(app) => {
+                state.remember_description(&name, &app);
+                Some(app)
+            }
+            Err(_) => None,
+        },
+    };
     let listing = session
         .list_installations(state.listing_cache.as_ref(), |page| {
             let _ = on_event.send(ListEvent::Page {
@@ -56,7 +69,7 @@ pub async fn list_installations(
                     .installations
                     .into_iter()
                     .cloned()
-                    .map(InstallationRow::from)
+                    .map(|inst| InstallationRow::compared_with(inst, described.as_ref()))
                     .collect(),
             });
         })
@@ -132,7 +145,125 @@ pub async fn administer_installation(
         .installation(&session.signer, installation_id)
         .await
         .map_err(Error::from)?;
-    Ok(Some(InstallationRow::from(now)))
+    Ok(Some(InstallationRow::compared_with(
+        now,
+        state.description(&name).as_ref(),
+    )))
+}
+
+/// A test may answer the save dialog with this path (a native dialog cannot be driven by
+/// WebDriver); unset, the dialog is shown.
+const SAVE_PATH_FOR_TESTS: &str = "APPWARDEN_TEST_SAVE_PATH";
+
+/// Writes the installations the window shows (its filters, search and sort applied: `ids`
+/// in the order shown) as CSV or JSON to a file chosen in a save dialog. The rows come from
+/// the last complete listing. `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_installations(
+    app_handle: tauri::AppHandle,
+    state: State<'_, DesktopState>,
+    name: String,
+    request: ExportRequest,
+) -> IpcResult<Option<ExportOutcome>> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = state.app(&name).await?;
+    let extension = match request.format.as_str() {
+        "csv" => "csv",
+        "json" => "json",
+        other => {
+            return Err(IpcError::invalid(format!(
+                "\"{other}\" is not an export format: choose CSV or JSON."
+            )));
+        }
+    };
+    let Some(cache) = state.listing_cache.clone() else {
+        return Err(IpcError::invalid(
+            "There is no cache directory, so the listing was not kept to export from. Set APPWARDEN_CACHE_DIR to a writable directory.",
+        ));
+    };
+    let path = match std::env::var_os(SAVE_PATH_FOR_TESTS) {
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => {
+            let suggested = format!(
+                "{}-installations.{extension}",
+                app.name.replace(['/', ' '], "-")
+            );
+            tokio::task::spawn_blocking(move || {
+                app_handle
+                    .dialog()
+                    .file()
+                    .set_title("Export the installations shown")
+                    .set_file_name(suggested)
+                    .add_filter(extension.to_uppercase(), &[extension])
+                    .blocking_save_file()
+                    .and_then(|path| path.into_path().ok())
+            })
+            .await
+            .map_err(|e| IpcError::invalid(format!("Internal error: {e}")))?
+        }
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let described = state.description(&name);
+    let shown_path = path.to_string_lossy().into_owned();
+    let rows = tokio::task::spawn_blocking(move || -> IpcResult<usize> {
+        let cached = cache.load(&app.api_url, app.app_id).ok_or_else(|| {
+            IpcError::invalid("The listing is not complete yet: export once it has finished.")
+        })?;
+        let all = cached.snapshot.installations();
+        let by_id: std::collections::HashMap<u64, &appwarden_core::github::Installation> =
+            all.iter().map(|inst| (inst.id, inst)).collect();
+        let chosen: Vec<&appwarden_core::github::Installation> = request
+            .ids
+            .iter()
+            .filter_map(|id| by_id.get(id).copied())
+            .collect();
+        let gaps: Vec<Option<appwarden_core::acceptance::AcceptanceGap>> = chosen
+            .iter()
+            .map(|inst| {
+                described
+                    .as_ref()
+                    .and_then(|app| appwarden_core::acceptance::gap(app, inst))
+            })
+            .collect();
+        let rows: Vec<appwarden_core::export::ExportRow<'_>> = chosen
+            .iter()
+            .zip(&gaps)
+            .map(|(inst, gap)| (*inst, gap.as_ref()))
+            .collect();
+        let text = match extension {
+            "csv" => appwarden_core::export::csv(&rows, request.with_awaiting),
+            _ => {
+                let value = appwarden_core::export::json(&rows, request.with_awaiting);
+                serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+            }
+        };
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| IpcError::invalid("Choose a file name to export to."))?;
+        appwarden_core::store::config::write_atomically(dir, &file_name, text.as_bytes()).map_err(
+            |err| {
+                let detail = match err {
+                    appwarden_core::store::ConfigError::Write { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                };
+                IpcError::invalid(format!(
+                    "Could not write {}: {detail}. Choose a folder you can write to; nothing was written.",
+                    path.display()
+                ))
+            },
+        )?;
+        Ok(rows.len())
+    })
+    .await
+    .map_err(|e| IpcError::invalid(format!("Internal error: {e}")))??;
+    Ok(Some(ExportOutcome {
+        path: shown_path,
+        rows,
+    }))
 }
 
 /// Pending requests to install the app.

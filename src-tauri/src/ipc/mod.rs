@@ -6,6 +6,7 @@
 //! or copied.
 
 use appwarden_core::ErrorCode;
+use appwarden_core::acceptance::AcceptanceGap;
 use appwarden_core::github::{App, Installation, Repository};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -249,6 +250,57 @@ pub struct InstallationRow {
     pub html_url: Option<String>,
     pub permissions: BTreeMap<String, String>,
     pub events: Vec<String>,
+    /// What the installation has not accepted of what the app asks now (null: nothing, or
+    /// the app's permissions are not known yet).
+    pub awaiting: Option<AwaitingAcceptance>,
+}
+
+/// The difference between what the app asks (`GET /app`) and what an installation accepted.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AwaitingAcceptance {
+    pub permissions: Vec<PermissionGap>,
+    /// Events the app subscribes to that the installation does not send.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PermissionGap {
+    pub permission: String,
+    pub asked: String,
+    /// `null`: not granted at all.
+    pub granted: Option<String>,
+}
+
+impl From<AcceptanceGap> for AwaitingAcceptance {
+    fn from(gap: AcceptanceGap) -> Self {
+        Self {
+            permissions: gap
+                .permissions
+                .into_iter()
+                .map(|(permission, asked)| PermissionGap {
+                    permission,
+                    asked: asked.asked,
+                    granted: asked.granted,
+                })
+                .collect(),
+            events: gap.events,
+        }
+    }
+}
+
+impl InstallationRow {
+    /// The row, with what it has not accepted of `app`'s current permissions when known.
+    pub fn compared_with(inst: Installation, app: Option<&App>) -> Self {
+        let awaiting = app
+            .and_then(|app| appwarden_core::acceptance::gap(app, &inst))
+            .map(AwaitingAcceptance::from);
+        Self {
+            awaiting,
+            ..Self::from(inst)
+        }
+    }
 }
 
 impl From<Installation> for InstallationRow {
@@ -271,8 +323,30 @@ impl From<Installation> for InstallationRow {
             html_url: inst.html_url,
             permissions: inst.permissions,
             events: inst.events,
+            awaiting: None,
         }
     }
+}
+
+/// What to export: the rows shown, in the order shown.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportRequest {
+    #[ts(type = "number[]")]
+    pub ids: Vec<u64>,
+    /// `csv` or `json`.
+    pub format: String,
+    /// Add what each installation has not accepted yet.
+    pub with_awaiting: bool,
+}
+
+/// Where the export went.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportOutcome {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: usize,
 }
 
 /// Progress of a listing, streamed to the UI as pages arrive.

@@ -12,6 +12,8 @@ import type { DeliveryPage } from "./bindings/DeliveryPage";
 import type { DeliveryQuery } from "./bindings/DeliveryQuery";
 import type { DeliveryView } from "./bindings/DeliveryView";
 import type { Environment } from "./bindings/Environment";
+import type { ExportOutcome } from "./bindings/ExportOutcome";
+import type { ExportRequest } from "./bindings/ExportRequest";
 import type { FingerprintReport } from "./bindings/FingerprintReport";
 import type { HostSummary } from "./bindings/HostSummary";
 import type { InstallationAction } from "./bindings/InstallationAction";
@@ -130,6 +132,8 @@ export const api = {
     call<RepositoryRow[]>("installation_repositories", { name, installationId }),
   administerInstallation: (name: string, installationId: number, action: InstallationAction, confirmLogin: string | null) =>
     call<InstallationRow | null>("administer_installation", { name, installationId, action, confirmLogin }),
+  exportInstallations: (name: string, request: ExportRequest) =>
+    call<ExportOutcome | null>("export_installations", { name, request }),
   installationRequests: (name: string) => call<InstallationRequestRow[]>("installation_requests", { name }),
   mintToken: (name: string, installationId: number, scope: TokenScope | null) =>
     call<MintedToken>("mint_token", { name, installationId, scope }),

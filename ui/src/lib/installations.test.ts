@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InstallationRow } from "./bindings/InstallationRow";
-import { noFilters, view, windowOf } from "./installations";
+import { counts, noFilters, view, windowOf } from "./installations";
 
 function row(id: number, account: string, extra: Partial<InstallationRow> = {}): InstallationRow {
   return {
@@ -16,6 +16,7 @@ function row(id: number, account: string, extra: Partial<InstallationRow> = {}):
     html_url: null,
     permissions: {},
     events: [],
+    awaiting: null,
     ...extra,
   };
 }
@@ -25,6 +26,37 @@ const rows = [
   row(1, "acme", { account_type: "User" }),
   row(2, "Beta-corp", { suspended_at: "2025-03-01T00:00:00Z", repository_selection: "selected" }),
 ];
+
+const awaiting = { permissions: [{ permission: "issues", asked: "write", granted: "read" }], events: [] };
+
+describe("awaiting acceptance, age and counts", () => {
+  const now = Date.parse("2025-01-31T12:00:00Z");
+  const recent = [
+    row(1, "old", { created_at: "2024-11-01T00:00:00Z" }),
+    row(2, "this-month", { created_at: "2025-01-10T00:00:00Z", awaiting }),
+    row(3, "this-week", { created_at: "2025-01-29T00:00:00Z", account_type: "User", repository_selection: "selected" }),
+  ];
+  it("filters installations that have not accepted the app's permissions", () => {
+    expect(view(recent, { ...noFilters, acceptance: "awaiting" }, "id", "asc", now).map((r) => r.id)).toEqual([2]);
+  });
+  it("filters by creation in the last 7 or 30 days", () => {
+    expect(view(recent, { ...noFilters, created: "7d" }, "id", "asc", now).map((r) => r.id)).toEqual([3]);
+    expect(view(recent, { ...noFilters, created: "30d" }, "id", "asc", now).map((r) => r.id)).toEqual([2, 3]);
+  });
+  it("counts each filter's rows in one pass", () => {
+    expect(counts(recent, now)).toEqual({
+      total: 3,
+      organizations: 2,
+      users: 1,
+      allRepositories: 2,
+      selectedRepositories: 1,
+      suspended: 0,
+      awaiting: 1,
+      last7Days: 1,
+      last30Days: 2,
+    });
+  });
+});
 
 describe("installations view", () => {
   it("searches by login or id, case-insensitively", () => {

@@ -10,9 +10,31 @@ export interface Filters {
   type: "all" | "Organization" | "User";
   suspended: "all" | "suspended" | "active";
   selection: "all" | "all_repos" | "selected";
+  /** Only installations that have not accepted the app's current permissions or events. */
+  acceptance: "all" | "awaiting";
+  /** Only installations created in the last 7 or 30 days. */
+  created: "all" | "7d" | "30d";
 }
 
-export const noFilters: Filters = { query: "", type: "all", suspended: "all", selection: "all" };
+export const noFilters: Filters = { query: "", type: "all", suspended: "all", selection: "all", acceptance: "all", created: "all" };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The earliest creation time (ms) a `created` filter lets through, as of `now`. */
+function createdSince(created: Filters["created"], now: number): number {
+  return created === "7d" ? now - 7 * DAY_MS : created === "30d" ? now - 30 * DAY_MS : -Infinity;
+}
+
+// Creation times in ms, parsed once per row object.
+const createdMs = new WeakMap<InstallationRow, number>();
+function createdAt(row: InstallationRow): number {
+  let value = createdMs.get(row);
+  if (value === undefined) {
+    value = Date.parse(row.created_at);
+    createdMs.set(row, value);
+  }
+  return value;
+}
 
 // Lower-cased accounts, computed once per row object (rows are immutable).
 const lowered = new WeakMap<InstallationRow, string>();
@@ -25,8 +47,10 @@ function lowerAccount(row: InstallationRow): string {
   return value;
 }
 
-export function matches(row: InstallationRow, filters: Filters, query: string): boolean {
+export function matches(row: InstallationRow, filters: Filters, query: string, since = -Infinity): boolean {
   if (filters.type !== "all" && row.account_type !== filters.type) return false;
+  if (filters.acceptance === "awaiting" && !row.awaiting) return false;
+  if (since > -Infinity && createdAt(row) < since) return false;
   if (filters.suspended === "suspended" && !row.suspended_at) return false;
   if (filters.suspended === "active" && row.suspended_at) return false;
   if (filters.selection === "all_repos" && row.repository_selection !== "all") return false;
@@ -64,16 +88,71 @@ export function sortRows(rows: InstallationRow[], sort: SortKey, direction: Sort
   return keyed.map((entry) => entry.row);
 }
 
-/** The sorted rows that pass the filters, in the same order. */
-export function filterRows(sorted: InstallationRow[], filters: Filters): InstallationRow[] {
+/** Whether any filter or search is set. */
+export function filtering(filters: Filters): boolean {
+  return (
+    filters.query.trim() !== "" ||
+    filters.type !== "all" ||
+    filters.suspended !== "all" ||
+    filters.selection !== "all" ||
+    filters.acceptance !== "all" ||
+    filters.created !== "all"
+  );
+}
+
+/** The sorted rows that pass the filters, in the same order (`now` for the age filters). */
+export function filterRows(sorted: InstallationRow[], filters: Filters, now = Date.now()): InstallationRow[] {
+  if (!filtering(filters)) return sorted;
   const query = filters.query.trim().toLowerCase();
-  if (!query && filters.type === "all" && filters.suspended === "all" && filters.selection === "all") return sorted;
-  return sorted.filter((row) => matches(row, filters, query));
+  const since = createdSince(filters.created, now);
+  return sorted.filter((row) => matches(row, filters, query, since));
 }
 
 /** The rows to show, in order. */
-export function view(rows: InstallationRow[], filters: Filters, sort: SortKey, direction: SortDirection): InstallationRow[] {
-  return filterRows(sortRows(rows, sort, direction), filters);
+export function view(rows: InstallationRow[], filters: Filters, sort: SortKey, direction: SortDirection, now = Date.now()): InstallationRow[] {
+  return filterRows(sortRows(rows, sort, direction), filters, now);
+}
+
+/** The app overview's counts at a glance, each the size of what one filter shows. */
+export interface Counts {
+  total: number;
+  organizations: number;
+  users: number;
+  allRepositories: number;
+  selectedRepositories: number;
+  suspended: number;
+  awaiting: number;
+  last7Days: number;
+  last30Days: number;
+}
+
+/** Counts over every installation, in one pass (`now` for the age counts). */
+export function counts(rows: InstallationRow[], now = Date.now()): Counts {
+  const week = now - 7 * DAY_MS;
+  const month = now - 30 * DAY_MS;
+  const result: Counts = {
+    total: rows.length,
+    organizations: 0,
+    users: 0,
+    allRepositories: 0,
+    selectedRepositories: 0,
+    suspended: 0,
+    awaiting: 0,
+    last7Days: 0,
+    last30Days: 0,
+  };
+  for (const row of rows) {
+    if (row.account_type === "Organization") result.organizations++;
+    else if (row.account_type === "User") result.users++;
+    if (row.repository_selection === "all") result.allRepositories++;
+    else result.selectedRepositories++;
+    if (row.suspended_at) result.suspended++;
+    if (row.awaiting) result.awaiting++;
+    const created = createdAt(row);
+    if (created >= week) result.last7Days++;
+    if (created >= month) result.last30Days++;
+  }
+  return result;
 }
 
 /** The slice of rows a virtualised list renders, with padding above and below. */

@@ -9,6 +9,7 @@ import type { IpcError } from "./bindings/IpcError";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
 import type { Settings } from "./bindings/Settings";
+import { type Filters, noFilters } from "./installations";
 
 export type Tab = "installations" | "keys" | "webhook" | "overview";
 
@@ -50,10 +51,20 @@ class AppState {
   /** The app just added, to suggest comparing its key with GitHub's settings page. */
   justAdded = $state<string | null>(null);
   token = $state<ShownToken | null>(null);
+  /** The installations table's search and filters, and the app they belong to. */
+  filters = $state<Filters>({ ...noFilters });
+  filtersApp = $state<string | null>(null);
   loadError = $state<IpcError | null>(null);
   /** Keyring entries no app uses, left by an interrupted change; offered for clean-up. */
   orphans = $state<OrphanKey[]>([]);
   orphanError = $state<IpcError | null>(null);
+
+  /** Opens an app's installations with some filters set (from the overview's counts). */
+  showInstallations(name: string, filters: Partial<Filters>) {
+    this.filters = { ...noFilters, ...filters };
+    this.filtersApp = name;
+    this.tab = "installations";
+  }
 
   get current(): AppSummary | undefined {
     return this.apps.find((app) => app.name === this.selected);

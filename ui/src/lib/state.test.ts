@@ -21,6 +21,7 @@ function row(id: number): InstallationRow {
     html_url: null,
     permissions: {},
     events: [],
+    awaiting: null,
   };
 }
 
