@@ -875,3 +875,80 @@ async fn timeouts_and_slow_bodies_are_retried_then_reported_never_partial() {
         ErrorCode::Incomplete
     );
 }
+
+/// Lists with an expected count, page 1 answered late (a 1.5 s delay): returns the pages in
+/// the order they arrived, the listing's size, and the listing requests made.
+async fn list_expecting(installations: usize, expected: Option<u64>) -> (Vec<u32>, usize, u64) {
+    let sim = start_sim(SimConfig {
+        installations,
+        latency: Duration::from_millis(20),
+        ..Default::default()
+    })
+    .await;
+    sim.inject(
+        FaultRule::new(
+            "per_page=100&page=1",
+            FaultKind::Delay(Duration::from_millis(1500)),
+        )
+        .always(),
+    );
+    assert!(installations <= 900, "page=1 must not also match page 10");
+    let s = session(&sim, fast_options());
+    let mut order = Vec::new();
+    let listing = s
+        .client
+        .refresh_installations_expecting(&s.signer, None, expected, |event| order.push(event.page))
+        .await
+        .unwrap();
+    let mut ids: Vec<u64> = listing
+        .snapshot
+        .installations()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let size = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), size, "no duplicates");
+    let mut expected_ids: Vec<u64> = sim.installations().iter().map(|i| i.id).collect();
+    expected_ids.sort();
+    assert_eq!(ids, expected_ids, "no gaps");
+    (
+        order,
+        size,
+        sim.stats().by_endpoint["GET /app/installations"],
+    )
+}
+
+#[tokio::test]
+async fn a_known_count_asks_for_the_first_pages_at_once_and_never_past_the_last() {
+    // Page 1 alone first, without a count: nothing else is asked until it answers.
+    let (order, size, requests) = list_expecting(850, None).await;
+    assert_eq!((order[0], size, requests), (1, 850, 9));
+    // With the right count (GET /app's installations_count), pages 2 to 4 are asked for with
+    // page 1 and arrive before it; exactly the 9 pages are asked for.
+    let (order, size, requests) = list_expecting(850, Some(850)).await;
+    assert_ne!(order[0], 1, "pages 2-4 did not wait for page 1: {order:?}");
+    assert_eq!(order.len(), 9);
+    assert_eq!((size, requests), (850, 9));
+}
+
+#[tokio::test]
+async fn a_wrong_count_still_lists_everything() {
+    // Too high (10 pages expected, 2 there): the pages asked past the end come back empty
+    // and are dropped; GitHub's Link header stops any further request.
+    let (order, size, requests) = list_expecting(150, Some(1_000)).await;
+    assert_eq!(size, 150);
+    assert_eq!(
+        order.len(),
+        2,
+        "only the real pages are delivered: {order:?}"
+    );
+    assert_eq!(
+        requests, 4,
+        "the first 4 went out at once; no more after page 1 said 2"
+    );
+    // Too low (3 pages expected, 9 there): the Link header's `last` extends the listing.
+    let (_, size, requests) = list_expecting(850, Some(250)).await;
+    assert_eq!((size, requests), (850, 9));
+}

@@ -143,6 +143,16 @@ async fn main() {
             .await
             .expect("Appwarden runs");
             rows.push((Tool::Appwarden, ours));
+            let known = measure(&sim, args.runs, count, || async {
+                Some(
+                    tools::appwarden_list_expecting(&target.session(), Some(count as u64))
+                        .await
+                        .0,
+                )
+            })
+            .await
+            .expect("Appwarden runs with a known count");
+            rows.push((Tool::AppwardenKnownCount, known));
             let floor = measure(&sim, args.runs, count, || async {
                 Some(tools::serial_floor(&target).await)
             })

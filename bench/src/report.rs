@@ -77,6 +77,8 @@ impl Report {
             let first = summary(measured.runs.iter().map(|r| r.first_ms));
             let ratio = if *tool == Tool::Appwarden {
                 "1×".to_owned()
+            } else if total.median < ours {
+                format!("{:.0}% of its time", 100.0 * total.median / ours)
             } else {
                 format!("{:.1}× slower", total.median / ours)
             };
@@ -140,7 +142,7 @@ impl Report {
             );
         }
         for (tool, measured) in &rows[1..] {
-            if *tool == Tool::SerialFloor {
+            if matches!(tool, Tool::SerialFloor | Tool::AppwardenKnownCount) {
                 continue;
             }
             let time = summary(measured.runs.iter().map(|r| r.total_ms));
@@ -180,7 +182,7 @@ impl Report {
                 Tool::Appwarden => "Appwarden",
                 Tool::Octokit => "@octokit/app (auth-app)",
                 Tool::PyGithub => "PyGithub get_access_token",
-                Tool::SerialFloor => continue,
+                Tool::SerialFloor | Tool::AppwardenKnownCount => continue,
             };
             let _ = writeln!(
                 self.tokens,

@@ -28,6 +28,8 @@ pub struct MintRun {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
     Appwarden,
+    /// Appwarden told the count ahead (`installations_count` from `GET /app`).
+    AppwardenKnownCount,
     SerialFloor,
     Octokit,
     PyGithub,
@@ -37,6 +39,7 @@ impl Tool {
     pub fn label(self) -> &'static str {
         match self {
             Tool::Appwarden => "Appwarden (core, 4 in flight)",
+            Tool::AppwardenKnownCount => "Appwarden, count known ahead (first 4 at once)",
             Tool::SerialFloor => "serial floor (per_page=100 loop)",
             Tool::Octokit => "@octokit/app eachInstallation",
             Tool::PyGithub => "PyGithub get_installations",
@@ -84,11 +87,20 @@ fn ms(since: Instant) -> f64 {
 /// Appwarden's listing, as the CLI and the desktop app run it, with `session` (a new one
 /// for each measured run, so that each signs its JWT cold).
 pub async fn appwarden_list(session: &AppSession) -> (ListRun, ListingSnapshot) {
+    appwarden_list_expecting(session, None).await
+}
+
+/// Appwarden's listing told how many installations to expect (as the desktop app is, from
+/// the `GET /app` its overview makes anyway).
+pub async fn appwarden_list_expecting(
+    session: &AppSession,
+    expected: Option<u64>,
+) -> (ListRun, ListingSnapshot) {
     let started = Instant::now();
     let mut first = None;
     let listing = session
         .client
-        .refresh_installations(&session.signer, None, |_| {
+        .refresh_installations_expecting(&session.signer, None, expected, |_| {
             first.get_or_insert_with(|| ms(started));
         })
         .await

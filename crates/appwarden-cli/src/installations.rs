@@ -26,11 +26,15 @@ pub fn run(args: InstallationsArgs) -> Result<i32, Error> {
     let cache = (!args.no_cache)
         .then(ListingCache::default_location)
         .flatten();
-    let listing = rt.block_on(session.list_installations(cache.as_ref(), |event| {
-        if event.total_pages > 1 {
-            progress.set(event.pages_done.into(), event.total_pages.into());
-        }
-    }));
+    let expected = app.as_ref().and_then(|app| app.installations_count);
+    let listing =
+        rt.block_on(
+            session.list_installations_expecting(cache.as_ref(), expected, |event| {
+                if event.total_pages > 1 {
+                    progress.set(event.pages_done.into(), event.total_pages.into());
+                }
+            }),
+        );
     progress.finish();
     let listing = listing?;
     let unchanged = listing.unchanged();

@@ -84,12 +84,25 @@ impl AppSession {
         cache: Option<&ListingCache>,
         on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
+        self.list_installations_expecting(cache, None, on_page)
+            .await
+    }
+
+    /// As [`Self::list_installations`], expecting `installations_count` installations (from
+    /// `GET /app`): the first pages are then asked for at once.
+    pub async fn list_installations_expecting(
+        &self,
+        cache: Option<&ListingCache>,
+        installations_count: Option<u64>,
+        on_page: impl FnMut(PageEvent<'_>) + Send,
+    ) -> Result<Listing, ListError> {
         let previous = cache.and_then(|cache| self.cached_listing(cache));
         let listing = self
             .client
-            .refresh_installations(
+            .refresh_installations_expecting(
                 &self.signer,
                 previous.map(|cached| cached.snapshot),
+                installations_count,
                 on_page,
             )
             .await?;

@@ -59,8 +59,10 @@ pub async fn list_installations(
             Err(_) => None,
         },
     };
+    // The count GET /app gave lets the first pages be asked for at once.
+    let expected = described.as_ref().and_then(|app| app.installations_count);
     let listing = session
-        .list_installations(state.listing_cache.as_ref(), |page| {
+        .list_installations_expecting(state.listing_cache.as_ref(), expected, |page| {
             let _ = on_event.send(ListEvent::Page {
                 page: page.page,
                 total_pages: page.total_pages,

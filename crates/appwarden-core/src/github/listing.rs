@@ -203,6 +203,14 @@ impl<F: FnMut(PageEvent<'_>)> Collector<F> {
     }
 }
 
+/// What the last page says about pages after it: `next`, whether it is a 304 without a `Link`
+/// header (which does not say whether pages follow: the next is asked for when this one is
+/// full), and how many installations it holds.
+fn tail_of(page: &Page) -> (Option<u32>, bool, usize) {
+    let unsure = page.not_modified && !page.linked;
+    (page.next, unsure, page.installations.len())
+}
+
 fn failed(pages_done: u32, total_pages: u32) -> impl FnOnce(GitHubError) -> ListError {
     move |source| ListError {
         pages_done,
@@ -233,16 +241,37 @@ impl GitHubClient {
         previous: Option<ListingSnapshot>,
         on_page: impl FnMut(PageEvent<'_>) + Send,
     ) -> Result<Listing, ListError> {
+        self.refresh_installations_expecting(signer, previous, None, on_page)
+            .await
+    }
+
+    /// As [`Self::refresh_installations`], knowing ahead how many installations to expect
+    /// (`installations_count` from `GET /app`), or else as many pages as `previous` had: the
+    /// first pages up to the concurrency are then asked for at once instead of page 1 alone,
+    /// which saves a round trip. GitHub's `Link` header on each answer stays authoritative:
+    /// when the count was right no request goes past the last page; when it was wrong the
+    /// listing is still complete (pages found past the end are empty and dropped).
+    pub async fn refresh_installations_expecting(
+        &self,
+        signer: &JwtSigner,
+        previous: Option<ListingSnapshot>,
+        expected_installations: Option<u64>,
+        on_page: impl FnMut(PageEvent<'_>) + Send,
+    ) -> Result<Listing, ListError> {
         let previous_pages = previous
             .as_ref()
             .map(|snapshot| snapshot.pages.len() as u32);
+        let expected_pages = expected_installations
+            .map(|count| {
+                count
+                    .div_ceil(u64::from(PER_PAGE))
+                    .clamp(1, u64::from(u32::MAX)) as u32
+            })
+            .or(previous_pages)
+            .filter(|&pages| pages > 1);
         let mut old = previous
             .map(ListingSnapshot::into_numbered)
             .unwrap_or_default();
-        let first = self
-            .installations_page(signer, 1, old.remove(&1))
-            .await
-            .map_err(failed(0, 0))?;
         let mut collector = Collector {
             on_page,
             seen: HashSet::new(),
@@ -250,43 +279,69 @@ impl GitHubClient {
             requests: 0,
             not_modified: 0,
         };
-        // How many pages there are: from GitHub's `last` link, or, when page 1 is unchanged,
-        // from the snapshot (growth past its last page is checked below).
-        let known_last = match (&first, previous_pages) {
-            (page, Some(pages)) if page.not_modified => Some(pages),
-            (page, _) => page.last.or(page.next.is_none().then_some(1)),
-        };
-        let Some(last) = known_last.map(|last| last.max(1)) else {
-            // No `last` link but a `next`: follow the chain one page at a time.
-            let next = first.next;
-            collector.deliver(first, 0);
-            self.follow(signer, next, &mut old, &mut collector, 0)
-                .await?;
-            return Ok(collector.finish());
+        let concurrency = self.options().concurrency.max(1) as u32;
+
+        // Without an expectation, page 1 alone says how many pages there are.
+        let (mut last, mut tail, mut asked) = match expected_pages {
+            Some(expected) => (expected, (None, false, 0), 0),
+            None => {
+                let first = self
+                    .installations_page(signer, 1, old.remove(&1))
+                    .await
+                    .map_err(failed(0, 0))?;
+                // From GitHub's `last` link, or, when page 1 is unchanged, from the snapshot
+                // (growth past its last page is checked below).
+                let known_last = match (&first, previous_pages) {
+                    (page, Some(pages)) if page.not_modified && !page.linked => Some(pages),
+                    (page, _) => page.last.or(page.next.is_none().then_some(1)),
+                };
+                let Some(last) = known_last.map(|last| last.max(1)) else {
+                    // No `last` link but a `next`: follow the chain one page at a time.
+                    let next = first.next;
+                    collector.deliver(first, 0);
+                    self.follow(signer, next, &mut old, &mut collector, 0)
+                        .await?;
+                    return Ok(collector.finish());
+                };
+                let tail = tail_of(&first);
+                collector.deliver(first, last);
+                (last, tail, 1)
+            }
         };
 
-        let tail_of = |page: &Page| {
-            // A 304 without a `Link` header does not say whether pages follow: ask for the
-            // next one when this one is full.
-            let unsure = page.not_modified && !page.linked;
-            (page.next, unsure, page.installations.len())
-        };
-        let mut tail = tail_of(&first);
-        collector.deliver(first, last);
-        if last > 1 {
-            let concurrency = self.options().concurrency.max(1);
-            let old = &mut old;
-            let mut pages = futures::stream::iter(2..=last)
-                .map(|number| self.installations_page(signer, number, old.remove(&number)))
-                .buffer_unordered(concurrency);
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(failed(collector.done(), last))?;
-                if page.number == last {
-                    tail = tail_of(&page);
-                }
-                collector.deliver(page, last);
+        // Pages `asked + 1 ..= last`, `concurrency` at a time; `last` follows what GitHub's
+        // answers say (a `last` link, or a page without `next`).
+        let mut in_flight = futures::stream::FuturesUnordered::new();
+        loop {
+            while in_flight.len() < concurrency as usize && asked < last {
+                asked += 1;
+                let cached = old.remove(&asked);
+                in_flight.push(self.installations_page(signer, asked, cached));
             }
+            let Some(page) = in_flight.next().await else {
+                break;
+            };
+            let page = page.map_err(failed(collector.done(), last))?;
+            if page.linked {
+                match (page.last, page.next) {
+                    (Some(said), _) => last = said.max(1),
+                    // The last page links back, not onward.
+                    (None, None) => last = last.min(page.number).max(1),
+                    (None, Some(_)) => {}
+                }
+            }
+            if page.number > last || (page.number > 1 && page.installations.is_empty()) {
+                // Past the end: the expectation was too high. Counted, not kept.
+                collector.requests += 1;
+                continue;
+            }
+            if page.number == last {
+                tail = tail_of(&page);
+            }
+            collector.deliver(page, last);
         }
+        // The expectation may have been too low and no answer linked further (a 304 without
+        // a `Link` header): the tail check below asks on when the last page is full.
         // More pages than expected: GitHub's last page links onward, or the snapshot's last
         // page came back unchanged, full and without links, so more may follow.
         let (next, unsure, last_len) = tail;
