@@ -53,20 +53,25 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// GitHub's installation objects as a JSON array; with `with_gap`, each has
+/// One installation as JSON: GitHub's object, with `awaiting_acceptance` added when gaps are
+/// being shown. Serialized straight from the installation (no intermediate JSON tree).
+#[derive(serde::Serialize)]
+pub struct JsonRow<'a> {
+    #[serde(flatten)]
+    installation: &'a Installation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    awaiting_acceptance: Option<Option<&'a AcceptanceGap>>,
+}
+
+/// GitHub's installation objects, to serialize as a JSON array; with `with_gap`, each has
 /// `awaiting_acceptance` added (null where nothing is missing).
-pub fn json(rows: &[ExportRow<'_>], with_gap: bool) -> serde_json::Value {
-    serde_json::Value::Array(
-        rows.iter()
-            .map(|(inst, gap)| {
-                let mut value = serde_json::to_value(inst).unwrap_or_default();
-                if with_gap {
-                    value["awaiting_acceptance"] = serde_json::to_value(gap).unwrap_or_default();
-                }
-                value
-            })
-            .collect(),
-    )
+pub fn json<'a>(rows: &[ExportRow<'a>], with_gap: bool) -> Vec<JsonRow<'a>> {
+    rows.iter()
+        .map(|(installation, gap)| JsonRow {
+            installation,
+            awaiting_acceptance: with_gap.then_some(*gap),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,10 +122,15 @@ mod tests {
     #[test]
     fn json_keeps_githubs_objects_and_adds_the_gap_only_when_asked() {
         let a = installation(1, "plain");
-        let plain = json(&[(&a, None)], false);
+        let plain = serde_json::to_value(json(&[(&a, None)], false)).unwrap();
         assert!(plain[0].get("awaiting_acceptance").is_none());
         assert_eq!(plain[0]["account"]["login"], "plain");
-        let with_gap = json(&[(&a, None)], true);
+        assert_eq!(
+            plain[0],
+            serde_json::to_value(&a).unwrap(),
+            "GitHub's object as it was"
+        );
+        let with_gap = serde_json::to_value(json(&[(&a, None)], true)).unwrap();
         assert!(with_gap[0]["awaiting_acceptance"].is_null());
     }
 }

@@ -237,8 +237,8 @@ pub async fn export_installations(
         let text = match extension {
             "csv" => appwarden_core::export::csv(&rows, request.with_awaiting),
             _ => {
-                let value = appwarden_core::export::json(&rows, request.with_awaiting);
-                serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+                let json = appwarden_core::export::json(&rows, request.with_awaiting);
+                serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
             }
         };
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
