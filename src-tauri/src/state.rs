@@ -144,6 +144,21 @@ impl DesktopState {
             .cloned()
     }
 
+    /// Asks GitHub whether it accepts `key` for `app` (`GET /app` signed with it).
+    pub async fn check_key_with_github(
+        &self,
+        app: &AppConfig,
+        key: impl Into<SigningKey>,
+    ) -> IpcResult<()> {
+        let session = self.new_session(app, key)?;
+        session
+            .client
+            .app(&session.signer)
+            .await
+            .map_err(appwarden_core::Error::from)?;
+        Ok(())
+    }
+
     /// Forgets every session (after host settings changed).
     pub async fn forget_all_sessions(&self) {
         self.sessions.lock().await.clear();

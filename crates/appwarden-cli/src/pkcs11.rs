@@ -125,10 +125,12 @@ pub fn open_store_without_prompts() -> Result<AppStore, Error> {
 
 /// The key `app add` / `app key add` is given: a PEM (for the keyring, or to import into the
 /// token `--pkcs11-token` names) or a key already on a token (`--pkcs11-key`).
-pub struct KeyToAdd {
-    pem: Option<PrivateKey>,
-    pem_path: Option<String>,
-    on_token: Option<ImportedKey>,
+pub enum KeyToAdd {
+    Pem {
+        pem: PrivateKey,
+        path: Option<String>,
+    },
+    OnToken(ImportedKey),
 }
 
 /// Where the key went.
@@ -146,34 +148,31 @@ impl KeyToAdd {
         pem: Option<PrivateKey>,
         pem_path: Option<&str>,
     ) -> Result<Self, Error> {
-        let on_token = match (&args.pkcs11_module, &args.pkcs11_token, &args.pkcs11_key) {
-            (Some(module), Some(token), Some(key_label)) => {
-                let session = store.open_token(module, &TokenSelector::label(token))?;
-                Some(ImportedKey {
-                    key: session.key(key_label, None)?,
-                    created: false,
-                })
-            }
-            _ => None,
-        };
-        if on_token.is_none() && pem.is_none() {
-            return Err(Error::InvalidInput(
-                "Give the private key with --key FILE, or one on a token with --pkcs11-module, --pkcs11-token and --pkcs11-key.".into(),
-            ));
+        if let (Some(module), Some(token), Some(key_label)) =
+            (&args.pkcs11_module, &args.pkcs11_token, &args.pkcs11_key)
+        {
+            let session = store.open_token(module, &TokenSelector::label(token))?;
+            return Ok(KeyToAdd::OnToken(ImportedKey {
+                key: session.key(key_label, None)?,
+                created: false,
+            }));
         }
-        Ok(Self {
-            pem,
-            pem_path: pem_path.map(str::to_owned),
-            on_token,
-        })
+        match pem {
+            Some(pem) => Ok(KeyToAdd::Pem {
+                pem,
+                path: pem_path.map(str::to_owned),
+            }),
+            None => Err(Error::InvalidInput(
+                "Give the private key with --key FILE, or one on a token with --pkcs11-module, --pkcs11-token and --pkcs11-key.".into(),
+            )),
+        }
     }
 
     /// The key GitHub is asked about before anything is stored.
     pub fn signing(&self) -> SigningKey {
-        match (&self.on_token, &self.pem) {
-            (Some(on_token), _) => on_token.key.clone().into(),
-            (None, Some(pem)) => pem.clone().into(),
-            (None, None) => unreachable!("KeyToAdd::open refuses neither"),
+        match self {
+            KeyToAdd::OnToken(on_token) => on_token.key.clone().into(),
+            KeyToAdd::Pem { pem, .. } => pem.clone().into(),
         }
     }
 
@@ -185,20 +184,22 @@ impl KeyToAdd {
         args: &Pkcs11Args,
         label: &str,
     ) -> Result<PlacedKey, Error> {
-        if let Some(on_token) = self.on_token {
-            let reference = on_token.key.reference();
-            eprintln!(
-                "Using the key \"{}\" already on the token \"{}\".",
-                reference.key_label, reference.token_label
-            );
-            return Ok(PlacedKey::Token(on_token));
-        }
-        let pem = self.pem.expect("KeyToAdd::open refuses neither");
+        let (pem, path) = match self {
+            KeyToAdd::OnToken(on_token) => {
+                let reference = on_token.key.reference();
+                eprintln!(
+                    "Using the key \"{}\" already on the token \"{}\".",
+                    reference.key_label, reference.token_label
+                );
+                return Ok(PlacedKey::Token(on_token));
+            }
+            KeyToAdd::Pem { pem, path } => (pem, path),
+        };
         match (&args.pkcs11_module, &args.pkcs11_token) {
             (Some(module), Some(token)) => {
                 let session = store.open_token(module, &TokenSelector::label(token))?;
                 let imported = session.import(&pem, label)?;
-                report_import(&imported, self.pem_path.as_deref());
+                report_import(&imported, path.as_deref());
                 Ok(PlacedKey::Token(imported))
             }
             _ => Ok(PlacedKey::Keyring(pem)),

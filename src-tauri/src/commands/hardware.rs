@@ -130,12 +130,7 @@ pub async fn add_token_key(
             (None, Some(private)) => private.clone().into(),
             (None, None) => unreachable!("checked above"),
         };
-        let github = state.new_session(&app, signing)?;
-        github
-            .client
-            .app(&github.signer)
-            .await
-            .map_err(Error::from)?;
+        state.check_key_with_github(&app, signing).await?;
     }
     let store = state.store.clone();
     let now = state.clock.now();

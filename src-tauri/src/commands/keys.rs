@@ -20,12 +20,7 @@ pub async fn add_key(
     let app = state.app(&name).await?;
     let key = state.staged(staged_key)?;
     if verify {
-        let session = state.new_session(&app, key.clone())?;
-        session
-            .client
-            .app(&session.signer)
-            .await
-            .map_err(Error::from)?;
+        state.check_key_with_github(&app, key.clone()).await?;
     }
     let store = state.store.clone();
     let now = state.clock.now();
