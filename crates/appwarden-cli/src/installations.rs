@@ -38,13 +38,15 @@ pub fn run(args: InstallationsArgs) -> Result<i32, Error> {
     progress.finish();
     let listing = listing?;
     let unchanged = listing.unchanged();
-    let mut all = listing.snapshot.into_installations();
+    // Borrowed from the pages, not moved out of them: 100,000 installations are never in
+    // memory twice.
+    let mut all: Vec<&Installation> = listing.snapshot.distinct().collect();
     all.sort_by_key(|inst| inst.id);
     let total = all.len();
-    let rows: Vec<(Installation, Option<AcceptanceGap>)> = match &app {
+    let rows: Vec<(&Installation, Option<AcceptanceGap>)> = match &app {
         Some(app) => all
             .into_iter()
-            .filter_map(|inst| acceptance::gap(app, &inst).map(|gap| (inst, Some(gap))))
+            .filter_map(|inst| acceptance::gap(app, inst).map(|gap| (inst, Some(gap))))
             .collect(),
         None => all.into_iter().map(|inst| (inst, None)).collect(),
     };
@@ -98,7 +100,7 @@ fn cells(inst: &Installation) -> Vec<String> {
     ]
 }
 
-fn print_table(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) {
+fn print_table(rows: &[(&Installation, Option<AcceptanceGap>)], with_gap: bool) {
     let mut headers = COLUMNS.to_vec();
     if with_gap {
         headers.push("NOT ACCEPTED (ASKED, HAS)");
@@ -117,17 +119,19 @@ fn print_table(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) {
 }
 
 /// GitHub's installation objects; with the gap, each has `awaiting_acceptance` added.
-fn print_json(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) {
+fn print_json(rows: &[(&Installation, Option<AcceptanceGap>)], with_gap: bool) {
     output::print_json(&export::json(&export_rows(rows), with_gap));
 }
 
 /// RFC 4180 CSV: a header, one line per installation, dates in RFC 3339.
-fn csv(rows: &[(Installation, Option<AcceptanceGap>)], with_gap: bool) -> String {
+fn csv(rows: &[(&Installation, Option<AcceptanceGap>)], with_gap: bool) -> String {
     export::csv(&export_rows(rows), with_gap)
 }
 
-fn export_rows(rows: &[(Installation, Option<AcceptanceGap>)]) -> Vec<export::ExportRow<'_>> {
+fn export_rows<'a>(
+    rows: &'a [(&'a Installation, Option<AcceptanceGap>)],
+) -> Vec<export::ExportRow<'a>> {
     rows.iter()
-        .map(|(inst, gap)| (inst, gap.as_ref()))
+        .map(|(inst, gap)| (*inst, gap.as_ref()))
         .collect()
 }

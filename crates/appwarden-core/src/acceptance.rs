@@ -3,7 +3,7 @@
 //! owner accepted until the owner approves the request; until then the app works there with
 //! the old grant. Compared here from `GET /app` (what the app asks) and each installation.
 
-use crate::github::{App, Installation};
+use crate::github::{App, Installation, Permissions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -33,11 +33,21 @@ fn rank(level: &str) -> u8 {
 
 /// The gap between what `app` asks and what `installation` accepted, if any.
 pub fn gap(app: &App, installation: &Installation) -> Option<AcceptanceGap> {
+    gap_of_grant(app, &installation.permissions, &installation.events)
+}
+
+/// The gap between what `app` asks and a grant (an installation's permissions and events):
+/// the same for every installation with that grant.
+pub fn gap_of_grant(
+    app: &App,
+    granted_permissions: &Permissions,
+    granted_events: &[String],
+) -> Option<AcceptanceGap> {
     let permissions: BTreeMap<String, Asked> = app
         .permissions
         .iter()
         .filter_map(|(name, asked)| {
-            let granted = installation.permissions.get(name);
+            let granted = granted_permissions.get(name);
             let short = granted.is_none_or(|level| rank(level) < rank(asked));
             short.then(|| {
                 (
@@ -53,7 +63,7 @@ pub fn gap(app: &App, installation: &Installation) -> Option<AcceptanceGap> {
     let events: Vec<String> = app
         .events
         .iter()
-        .filter(|event| !installation.events.contains(event))
+        .filter(|event| !granted_events.contains(event))
         .cloned()
         .collect();
     (!permissions.is_empty() || !events.is_empty()).then_some(AcceptanceGap {

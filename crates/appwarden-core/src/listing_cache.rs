@@ -70,8 +70,11 @@ impl ListingCache {
 
     /// The cached listing of this app, if there is a usable one.
     pub fn load(&self, api_url: &str, app_id: u64) -> Option<CachedListing> {
-        let bytes = std::fs::read(self.path(api_url, app_id)).ok()?;
-        let cached: CachedListing = serde_json::from_slice(&bytes).ok()?;
+        // Read as a stream: the file (tens of megabytes at 100,000 installations) is never
+        // in memory beside what it holds.
+        let file = std::fs::File::open(self.path(api_url, app_id)).ok()?;
+        let cached: CachedListing =
+            serde_json::from_reader(std::io::BufReader::with_capacity(1 << 16, file)).ok()?;
         (cached.version == FORMAT_VERSION && cached.api_url == api_url && cached.app_id == app_id)
             .then_some(cached)
     }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Permission name → level (`read`, `write`, `admin`).
 pub type Permissions = BTreeMap<String, String>;
@@ -85,16 +86,62 @@ pub struct Installation {
     /// `Organization`, `User` or `Enterprise`.
     #[serde(default)]
     pub target_type: Option<String>,
-    #[serde(default)]
-    pub permissions: Permissions,
-    #[serde(default)]
-    pub events: Vec<String>,
+    /// One copy for all installations with the same grant (see `shared_grants`).
+    #[serde(default, deserialize_with = "shared_grants::permissions")]
+    pub permissions: Arc<Permissions>,
+    /// One copy for all installations with the same grant (see `shared_grants`).
+    #[serde(default, deserialize_with = "shared_grants::events")]
+    pub events: Arc<[String]>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub suspended_at: Option<DateTime<Utc>>,
+    /// Boxed: most installations are not suspended, and an inline account would make each
+    /// of them larger.
     #[serde(default)]
-    pub suspended_by: Option<Account>,
+    pub suspended_by: Option<Box<Account>>,
+}
+
+/// Installations granted the same permissions and events hold one copy of them: an app's
+/// installations hold a handful of distinct grants (one per version of the app's permissions
+/// they accepted), so 100,000 listed keep a few copies instead of 100,000 (the permission
+/// maps and event lists were most of an installation's memory). Shared as they are parsed,
+/// so that no moment holds them all apart. The copies kept for sharing are bounded: past
+/// `GRANTS_KEPT` distinct ones, they are let go and sharing starts again.
+mod shared_grants {
+    use super::Permissions;
+    use serde::{Deserialize, Deserializer};
+    use std::collections::HashSet;
+    use std::sync::{Arc, LazyLock, Mutex};
+
+    const GRANTS_KEPT: usize = 4096;
+
+    static PERMISSIONS: LazyLock<Mutex<HashSet<Arc<Permissions>>>> =
+        LazyLock::new(Default::default);
+    static EVENTS: LazyLock<Mutex<HashSet<Arc<[String]>>>> = LazyLock::new(Default::default);
+
+    fn share<T: ?Sized + Eq + std::hash::Hash>(
+        kept: &Mutex<HashSet<Arc<T>>>,
+        value: Arc<T>,
+    ) -> Arc<T> {
+        let mut kept = kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(shared) = kept.get(&*value) {
+            return shared.clone();
+        }
+        if kept.len() >= GRANTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(value.clone());
+        value
+    }
+
+    pub fn permissions<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Permissions>, D::Error> {
+        Ok(share(&PERMISSIONS, Arc::new(Permissions::deserialize(d)?)))
+    }
+
+    pub fn events<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<[String]>, D::Error> {
+        Ok(share(&EVENTS, Vec::<String>::deserialize(d)?.into()))
+    }
 }
 
 impl Installation {
