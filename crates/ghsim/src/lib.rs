@@ -303,23 +303,16 @@ impl Sim {
             return;
         };
         let now = state.now();
-        let existing = state
-            .installations
-            .iter()
-            .filter(|i| i.app_id == app.id)
-            .count();
+        let existing = state.installation_count(app.id);
         let added: Vec<SimInstallation> = (existing..existing + count)
             .map(|index| model::generate_installation(&app, index, now))
             .collect();
-        state.installations.extend(added);
+        state.add_installations(added);
     }
 
     /// Removes an installation (as if its account uninstalled the app).
     pub fn remove_installation(&self, installation_id: u64) {
-        self.shared
-            .lock()
-            .installations
-            .retain(|i| i.id != installation_id);
+        self.shared.lock().remove_installation(installation_id);
     }
 
     pub fn set_suspended(&self, installation_id: u64, suspended: bool) {

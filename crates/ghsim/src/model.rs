@@ -3,8 +3,11 @@
 //! deterministically from counts, so runs are repeatable.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A registered GitHub App.
 #[derive(Debug, Clone)]
@@ -169,33 +172,22 @@ pub struct Render<'a> {
 impl Render<'_> {
     /// A `simple-user` (users and organizations alike, as GitHub renders accounts).
     pub fn account(&self, id: u64, login: &str, account_type: &str) -> Value {
-        let api = self.api;
-        let kind = if account_type == "Organization" {
-            "orgs"
-        } else {
-            "users"
-        };
-        json!({
-            "login": login,
-            "id": id,
-            "node_id": format!("MDQ6VXNlcj{id}"),
-            "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
-            "gravatar_id": "",
-            "url": format!("{api}/{kind}/{login}"),
-            "html_url": format!("{}/{login}", self.web),
-            "followers_url": format!("{api}/users/{login}/followers"),
-            "following_url": format!("{api}/users/{login}/following{{/other_user}}"),
-            "gists_url": format!("{api}/users/{login}/gists{{/gist_id}}"),
-            "starred_url": format!("{api}/users/{login}/starred{{/owner}}{{/repo}}"),
-            "subscriptions_url": format!("{api}/users/{login}/subscriptions"),
-            "organizations_url": format!("{api}/users/{login}/orgs"),
-            "repos_url": format!("{api}/{kind}/{login}/repos"),
-            "events_url": format!("{api}/{kind}/{login}/events{{/privacy}}"),
-            "received_events_url": format!("{api}/users/{login}/received_events"),
-            "type": account_type,
-            "user_view_type": "public",
-            "site_admin": false,
-        })
+        serde_json::to_value(self.account_view(id, login, account_type)).unwrap_or_default()
+    }
+
+    fn account_view<'v>(
+        &'v self,
+        id: u64,
+        login: &'v str,
+        account_type: &'v str,
+    ) -> AccountView<'v> {
+        AccountView {
+            api: self.api,
+            web: self.web,
+            id,
+            login,
+            account_type,
+        }
     }
 
     pub fn app(&self, app: &SimApp, installations_count: usize) -> Value {
@@ -218,37 +210,21 @@ impl Render<'_> {
     }
 
     pub fn installation(&self, inst: &SimInstallation, app: &SimApp) -> Value {
-        let settings = if inst.account_type == "Organization" {
-            format!(
-                "{}/organizations/{}/settings/installations/{}",
-                self.web, inst.account_login, inst.id
-            )
-        } else {
-            format!("{}/settings/installations/{}", self.web, inst.id)
-        };
-        let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        json!({
-            "id": inst.id,
-            "client_id": app.client_id,
-            "account": self.account(inst.account_id, &inst.account_login, &inst.account_type),
-            "repository_selection": inst.repository_selection,
-            "access_tokens_url": format!("{}/app/installations/{}/access_tokens", self.api, inst.id),
-            "repositories_url": format!("{}/installation/repositories", self.api),
-            "html_url": settings,
-            "app_id": inst.app_id,
-            "app_slug": app.slug,
-            "target_id": inst.account_id,
-            "target_type": inst.account_type,
-            "permissions": inst.permissions,
-            "events": inst.events,
-            "created_at": time(inst.created_at),
-            "updated_at": time(inst.updated_at),
-            "single_file_name": null,
-            "has_multiple_single_files": false,
-            "single_file_paths": [],
-            "suspended_by": inst.suspended_at.map(|_| self.account(9_999, "site-admin", "User")),
-            "suspended_at": inst.suspended_at.map(time),
-        })
+        serde_json::to_value(self.installation_view(inst, app)).unwrap_or_default()
+    }
+
+    /// An `installation`, serialized straight to JSON text (the listing renders 100 at a
+    /// time: building `Value` trees for them cost more than the rest of a request).
+    pub fn installation_view<'v>(
+        &'v self,
+        inst: &'v SimInstallation,
+        app: &'v SimApp,
+    ) -> InstallationView<'v> {
+        InstallationView {
+            render: self,
+            inst,
+            app,
+        }
     }
 
     /// A `repository`, with every field GitHub's schema requires.
@@ -334,5 +310,160 @@ impl Render<'_> {
             body[field] = Value::String(format!("{url}{suffix}"));
         }
         body
+    }
+}
+
+/// A string written into the JSON as it is formatted, without a `String` made for it.
+struct Formatted<F>(F);
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Formatted<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> Serialize for Formatted<F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+macro_rules! formatted {
+    ($($arg:tt)*) => {
+        Formatted(move |f: &mut fmt::Formatter<'_>| write!(f, $($arg)*))
+    };
+}
+
+fn github_time(t: DateTime<Utc>) -> impl Serialize {
+    formatted!("{}", t.format("%Y-%m-%dT%H:%M:%SZ"))
+}
+
+/// GitHub's `simple-user` for an account.
+pub struct AccountView<'v> {
+    api: &'v str,
+    web: &'v str,
+    id: u64,
+    login: &'v str,
+    account_type: &'v str,
+}
+
+impl Serialize for AccountView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Self {
+            api,
+            web,
+            id,
+            login,
+            account_type,
+        } = *self;
+        let kind = if account_type == "Organization" {
+            "orgs"
+        } else {
+            "users"
+        };
+        let mut out = serializer.serialize_struct("simple-user", 21)?;
+        out.serialize_field("login", login)?;
+        out.serialize_field("id", &id)?;
+        out.serialize_field("node_id", &formatted!("MDQ6VXNlcj{id}"))?;
+        out.serialize_field(
+            "avatar_url",
+            &formatted!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+        )?;
+        out.serialize_field("gravatar_id", "")?;
+        out.serialize_field("url", &formatted!("{api}/{kind}/{login}"))?;
+        out.serialize_field("html_url", &formatted!("{web}/{login}"))?;
+        out.serialize_field(
+            "followers_url",
+            &formatted!("{api}/users/{login}/followers"),
+        )?;
+        out.serialize_field(
+            "following_url",
+            &formatted!("{api}/users/{login}/following{{/other_user}}"),
+        )?;
+        out.serialize_field(
+            "gists_url",
+            &formatted!("{api}/users/{login}/gists{{/gist_id}}"),
+        )?;
+        out.serialize_field(
+            "starred_url",
+            &formatted!("{api}/users/{login}/starred{{/owner}}{{/repo}}"),
+        )?;
+        out.serialize_field(
+            "subscriptions_url",
+            &formatted!("{api}/users/{login}/subscriptions"),
+        )?;
+        out.serialize_field("organizations_url", &formatted!("{api}/users/{login}/orgs"))?;
+        out.serialize_field("repos_url", &formatted!("{api}/{kind}/{login}/repos"))?;
+        out.serialize_field(
+            "events_url",
+            &formatted!("{api}/{kind}/{login}/events{{/privacy}}"),
+        )?;
+        out.serialize_field(
+            "received_events_url",
+            &formatted!("{api}/users/{login}/received_events"),
+        )?;
+        out.serialize_field("type", account_type)?;
+        out.serialize_field("user_view_type", "public")?;
+        out.serialize_field("site_admin", &false)?;
+        out.end()
+    }
+}
+
+/// GitHub's `installation` object.
+pub struct InstallationView<'v> {
+    render: &'v Render<'v>,
+    inst: &'v SimInstallation,
+    app: &'v SimApp,
+}
+
+impl Serialize for InstallationView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Self { render, inst, app } = *self;
+        let (api, web, id) = (render.api, render.web, inst.id);
+        let login = inst.account_login.as_str();
+        let organization = inst.account_type == "Organization";
+        let mut out = serializer.serialize_struct("installation", 22)?;
+        out.serialize_field("id", &id)?;
+        out.serialize_field("client_id", &app.client_id)?;
+        out.serialize_field(
+            "account",
+            &render.account_view(inst.account_id, login, &inst.account_type),
+        )?;
+        out.serialize_field("repository_selection", &inst.repository_selection)?;
+        out.serialize_field(
+            "access_tokens_url",
+            &formatted!("{api}/app/installations/{id}/access_tokens"),
+        )?;
+        out.serialize_field(
+            "repositories_url",
+            &formatted!("{api}/installation/repositories"),
+        )?;
+        if organization {
+            out.serialize_field(
+                "html_url",
+                &formatted!("{web}/organizations/{login}/settings/installations/{id}"),
+            )?;
+        } else {
+            out.serialize_field("html_url", &formatted!("{web}/settings/installations/{id}"))?;
+        }
+        out.serialize_field("app_id", &inst.app_id)?;
+        out.serialize_field("app_slug", &app.slug)?;
+        out.serialize_field("target_id", &inst.account_id)?;
+        out.serialize_field("target_type", &inst.account_type)?;
+        out.serialize_field("permissions", &inst.permissions)?;
+        out.serialize_field("events", &inst.events)?;
+        out.serialize_field("created_at", &github_time(inst.created_at))?;
+        out.serialize_field("updated_at", &github_time(inst.updated_at))?;
+        out.serialize_field("single_file_name", &None::<()>)?;
+        out.serialize_field("has_multiple_single_files", &false)?;
+        out.serialize_field("single_file_paths", &[] as &[&str])?;
+        out.serialize_field(
+            "suspended_by",
+            &inst
+                .suspended_at
+                .map(|_| render.account_view(9_999, "site-admin", "User")),
+        )?;
+        out.serialize_field("suspended_at", &inst.suspended_at.map(github_time))?;
+        out.end()
     }
 }

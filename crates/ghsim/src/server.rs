@@ -163,10 +163,12 @@ async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
         (state.request_id(), state.now(), fault)
     };
     let _in_flight = InFlight(shared.clone());
+    // The latency is the time from a request's arrival to its answer, ghsim's own work
+    // included: the answer is made at once and held until then (at 100 ms, rendering a page
+    // of 100 installations first and then waiting the whole latency made every request
+    // 3 to 4 ms slower than asked, a floor no client could reach).
     let latency = shared.latency_ms.load(Ordering::Relaxed);
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
-    }
+    let answer_at = tokio::time::Instant::now() + Duration::from_millis(latency);
 
     let user_agent = request
         .headers()
@@ -200,6 +202,9 @@ async fn gateway(State(shared): Sh, request: Request, next: Next) -> Response {
             Some(kind) => apply_fault(kind, &shared, request, next).await,
         }
     };
+    if latency > 0 {
+        tokio::time::sleep_until(answer_at).await;
+    }
     let headers = response.headers_mut();
     headers.insert(
         "x-github-request-id",
@@ -385,7 +390,7 @@ struct Rendered {
 }
 
 impl Rendered {
-    fn new(body: &Value) -> Self {
+    fn new(body: &impl serde::Serialize) -> Self {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         let digest = Sha256::digest(&bytes).into();
         Self { bytes, digest }
@@ -507,11 +512,7 @@ async fn get_app(State(shared): Sh, headers: HeaderMap) -> Response {
     let mut state = shared.lock();
     let app_id = try_response!(require_app(&state, &headers));
     let (api, web) = bases(&headers, shared.prefix);
-    let count = state
-        .installations
-        .iter()
-        .filter(|i| i.app_id == app_id)
-        .count();
+    let count = state.installation_count(app_id);
     let Some(app) = state.app(app_id) else {
         return error(404, "Not Found");
     };
@@ -586,29 +587,23 @@ async fn list_installations(
     // The page is copied out under the lock and rendered after it, as GitHub's servers
     // answer concurrent requests in parallel.
     let (app, total, chosen) = {
-        let state = shared.lock();
+        let mut state = shared.lock();
         let app_id = try_response!(require_app(&state, &headers));
         let Some(app) = state.app(app_id).cloned() else {
             return error(404, "Not Found");
         };
-        let mine = state.installations.iter().filter(|i| i.app_id == app_id);
-        let total = mine.clone().count();
-        let chosen: Vec<SimInstallation> = mine
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .cloned()
-            .collect();
+        let (total, chosen) = state.installation_page(app_id, (page - 1) * per_page, per_page);
         (app, total, chosen)
     };
     let render = Render {
         api: &api,
         web: &web,
     };
-    let body: Vec<Value> = chosen
+    let body: Vec<_> = chosen
         .iter()
-        .map(|inst| render.installation(inst, &app))
+        .map(|inst| render.installation_view(inst, &app))
         .collect();
-    let rendered = Rendered::new(&Value::Array(body));
+    let rendered = Rendered::new(&body);
     let link = link_header(&format!("{api}/app/installations"), per_page, page, total);
     answer_rendered(
         &mut shared.lock(),
@@ -707,7 +702,7 @@ async fn delete_installation(
     Path(id): Path<String>,
 ) -> Response {
     change_installation(&shared, &headers, &id, |state, id| {
-        state.installations.retain(|i| i.id != id);
+        state.remove_installation(id);
         state.tokens.retain(|_, token| token.installation_id != id);
     })
 }

@@ -32,7 +32,13 @@ pub struct Bucket {
 #[derive(Debug)]
 pub struct SimState {
     pub apps: Vec<SimApp>,
+    /// Read freely; changed only through [`SimState::add_installations`] and
+    /// [`SimState::remove_installation`], which keep `by_app` true.
     pub installations: Vec<SimInstallation>,
+    /// Where each app's installations are in `installations`, made when first needed after a
+    /// change, so that a page at 100,000 installations is found without scanning them all
+    /// under the lock (which held every other request up: GitHub answers pages in parallel).
+    by_app: Option<HashMap<u64, Vec<usize>>>,
     pub tokens: HashMap<String, SimToken>,
     /// The first app's webhook: its configuration and deliveries.
     pub hook: SimHook,
@@ -61,6 +67,7 @@ impl SimState {
         Self {
             apps,
             installations,
+            by_app: None,
             tokens: HashMap::new(),
             hook,
             buckets: HashMap::new(),
@@ -115,6 +122,59 @@ impl SimState {
 
     pub fn app(&self, app_id: u64) -> Option<&SimApp> {
         self.apps.iter().find(|app| app.id == app_id)
+    }
+
+    /// How many installations an app has.
+    pub fn installation_count(&mut self, app_id: u64) -> usize {
+        self.app_positions(app_id).len()
+    }
+
+    /// An app's installations `skip..skip + take`, copied, and how many it has in all.
+    pub fn installation_page(
+        &mut self,
+        app_id: u64,
+        skip: usize,
+        take: usize,
+    ) -> (usize, Vec<SimInstallation>) {
+        self.app_positions(app_id);
+        let positions = self
+            .by_app
+            .as_ref()
+            .and_then(|by_app| by_app.get(&app_id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let chosen = positions
+            .iter()
+            .skip(skip)
+            .take(take)
+            .map(|&at| self.installations[at].clone())
+            .collect();
+        (positions.len(), chosen)
+    }
+
+    fn app_positions(&mut self, app_id: u64) -> &[usize] {
+        if self.by_app.is_none() {
+            let mut by_app: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (at, installation) in self.installations.iter().enumerate() {
+                by_app.entry(installation.app_id).or_default().push(at);
+            }
+            self.by_app = Some(by_app);
+        }
+        self.by_app
+            .as_ref()
+            .and_then(|by_app| by_app.get(&app_id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn add_installations(&mut self, added: impl IntoIterator<Item = SimInstallation>) {
+        self.installations.extend(added);
+        self.by_app = None;
+    }
+
+    pub fn remove_installation(&mut self, id: u64) {
+        self.installations.retain(|i| i.id != id);
+        self.by_app = None;
     }
 
     pub fn installation(&self, id: u64) -> Option<&SimInstallation> {
