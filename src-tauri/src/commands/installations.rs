@@ -2,7 +2,7 @@
 
 use crate::ipc::{
     CachedInstallations, ExportOutcome, ExportRequest, InstallationAction, InstallationRequestRow,
-    InstallationRow, IpcError, IpcResult, ListEvent, ListOutcome, RepositoryRow,
+    InstallationRow, IpcError, IpcResult, ListEvent, ListLayout, ListOutcome, RepositoryRow,
 };
 use crate::state::DesktopState;
 use appwarden_core::Error;
@@ -26,14 +26,14 @@ pub async fn cached_installations(
         .ok()
         .flatten();
     let described = state.description(&name);
-    Ok(cached.map(|cached| CachedInstallations {
-        fetched_at: cached.fetched_at.to_rfc3339(),
-        installations: cached
-            .snapshot
-            .installations()
-            .into_iter()
-            .map(|inst| InstallationRow::compared_with(inst, described.as_ref()))
-            .collect(),
+    Ok(cached.map(|cached| {
+        let batch = ListLayout::new(described.as_ref()).list(cached.snapshot.distinct());
+        CachedInstallations {
+            fetched_at: cached.fetched_at.to_rfc3339(),
+            installations: batch.installations,
+            grants: batch.grants,
+            links: batch.links,
+        }
     }))
 }
 
@@ -61,18 +61,17 @@ pub async fn list_installations(
     };
     // The count GET /app gave lets the first pages be asked for at once.
     let expected = described.as_ref().and_then(|app| app.installations_count);
+    let mut layout = ListLayout::new(described.as_ref());
     let listing = session
         .list_installations_expecting(state.listing_cache.as_ref(), expected, |page| {
+            let batch = layout.list(page.installations);
             let _ = on_event.send(ListEvent::Page {
                 page: page.page,
                 total_pages: page.total_pages,
                 pages_done: page.pages_done,
-                installations: page
-                    .installations
-                    .into_iter()
-                    .cloned()
-                    .map(|inst| InstallationRow::compared_with(inst, described.as_ref()))
-                    .collect(),
+                installations: batch.installations,
+                grants: batch.grants,
+                links: batch.links,
             });
         })
         .await
@@ -213,9 +212,8 @@ pub async fn export_installations(
         let cached = cache.load(&app.api_url, app.app_id).ok_or_else(|| {
             IpcError::invalid("The listing is not complete yet: export once it has finished.")
         })?;
-        let all = cached.snapshot.installations();
         let by_id: std::collections::HashMap<u64, &appwarden_core::github::Installation> =
-            all.iter().map(|inst| (inst.id, inst)).collect();
+            cached.snapshot.distinct().map(|inst| (inst.id, inst)).collect();
         let chosen: Vec<&appwarden_core::github::Installation> = request
             .ids
             .iter()

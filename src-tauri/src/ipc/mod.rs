@@ -6,17 +6,18 @@
 //! or copied.
 
 use appwarden_core::ErrorCode;
-use appwarden_core::acceptance::AcceptanceGap;
-use appwarden_core::github::{App, Installation, Repository};
+use appwarden_core::github::App;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
 mod about;
 mod hardware;
+mod installations;
 mod webhook;
 pub use about::*;
 pub use hardware::*;
+pub use installations::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.
@@ -231,180 +232,6 @@ pub struct KeyVerdict {
     pub error: Option<IpcError>,
 }
 
-/// One installation, as the table and details panel show it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct InstallationRow {
-    #[ts(type = "number")]
-    pub id: u64,
-    pub account: String,
-    pub account_type: String,
-    pub avatar_url: Option<String>,
-    pub account_url: Option<String>,
-    /// `all` or `selected`.
-    pub repository_selection: String,
-    pub suspended_at: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    /// The installation's settings page on GitHub.
-    pub html_url: Option<String>,
-    pub permissions: BTreeMap<String, String>,
-    pub events: Vec<String>,
-    /// What the installation has not accepted of what the app asks now (null: nothing, or
-    /// the app's permissions are not known yet).
-    pub awaiting: Option<AwaitingAcceptance>,
-}
-
-/// The difference between what the app asks (`GET /app`) and what an installation accepted.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct AwaitingAcceptance {
-    pub permissions: Vec<PermissionGap>,
-    /// Events the app subscribes to that the installation does not send.
-    pub events: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct PermissionGap {
-    pub permission: String,
-    pub asked: String,
-    /// `null`: not granted at all.
-    pub granted: Option<String>,
-}
-
-impl From<AcceptanceGap> for AwaitingAcceptance {
-    fn from(gap: AcceptanceGap) -> Self {
-        Self {
-            permissions: gap
-                .permissions
-                .into_iter()
-                .map(|(permission, asked)| PermissionGap {
-                    permission,
-                    asked: asked.asked,
-                    granted: asked.granted,
-                })
-                .collect(),
-            events: gap.events,
-        }
-    }
-}
-
-impl InstallationRow {
-    /// The row, with what it has not accepted of `app`'s current permissions when known.
-    pub fn compared_with(inst: Installation, app: Option<&App>) -> Self {
-        let awaiting = app
-            .and_then(|app| appwarden_core::acceptance::gap(app, &inst))
-            .map(AwaitingAcceptance::from);
-        Self {
-            awaiting,
-            ..Self::from(inst)
-        }
-    }
-}
-
-impl From<Installation> for InstallationRow {
-    fn from(inst: Installation) -> Self {
-        let account = inst.account.as_ref();
-        Self {
-            id: inst.id,
-            account: inst.account_login().to_owned(),
-            account_type: inst
-                .target_type
-                .clone()
-                .or_else(|| account.and_then(|a| a.account_type.clone()))
-                .unwrap_or_default(),
-            avatar_url: account.and_then(|a| a.avatar_url.clone()),
-            account_url: account.and_then(|a| a.html_url.clone()),
-            repository_selection: inst.repository_selection,
-            suspended_at: inst.suspended_at.map(|t| t.to_rfc3339()),
-            created_at: inst.created_at.to_rfc3339(),
-            updated_at: inst.updated_at.to_rfc3339(),
-            html_url: inst.html_url,
-            permissions: inst.permissions,
-            events: inst.events,
-            awaiting: None,
-        }
-    }
-}
-
-/// What to export: the rows shown, in the order shown.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
-pub struct ExportRequest {
-    #[ts(type = "number[]")]
-    pub ids: Vec<u64>,
-    /// `csv` or `json`.
-    pub format: String,
-    /// Add what each installation has not accepted yet.
-    pub with_awaiting: bool,
-}
-
-/// Where the export went.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ExportOutcome {
-    pub path: String,
-    #[ts(type = "number")]
-    pub rows: usize,
-}
-
-/// Progress of a listing, streamed to the UI as pages arrive.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
-pub enum ListEvent {
-    Page {
-        page: u32,
-        total_pages: u32,
-        pages_done: u32,
-        installations: Vec<InstallationRow>,
-    },
-}
-
-/// The list of installations kept from the last time, shown while it refreshes.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct CachedInstallations {
-    /// When that listing completed (RFC 3339).
-    pub fetched_at: String,
-    pub installations: Vec<InstallationRow>,
-}
-
-/// How a completed listing went.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ListOutcome {
-    pub total: u32,
-    /// Every page was confirmed unchanged (304 Not Modified): no rate limit was used.
-    pub unchanged: bool,
-    pub requests: u32,
-    pub not_modified: u32,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct RepositoryRow {
-    #[ts(type = "number")]
-    pub id: u64,
-    pub name: String,
-    pub full_name: String,
-    pub private: bool,
-    pub html_url: Option<String>,
-}
-
-impl From<Repository> for RepositoryRow {
-    fn from(repo: Repository) -> Self {
-        Self {
-            id: repo.id,
-            name: repo.name,
-            full_name: repo.full_name,
-            private: repo.private,
-            html_url: repo.html_url,
-        }
-    }
-}
-
 /// Narrowing of a token: none of either means everything the installation has.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
@@ -484,41 +311,4 @@ pub struct OrphanKey {
     pub operation: String,
     /// RFC 3339.
     pub started_at: String,
-}
-
-/// A pending request to install the app on an account.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct InstallationRequestRow {
-    #[ts(type = "number")]
-    pub id: u64,
-    pub account: String,
-    pub account_type: String,
-    pub avatar_url: Option<String>,
-    pub requester: String,
-    /// RFC 3339.
-    pub created_at: String,
-}
-
-impl From<appwarden_core::github::InstallationRequest> for InstallationRequestRow {
-    fn from(request: appwarden_core::github::InstallationRequest) -> Self {
-        Self {
-            id: request.id,
-            account: request.account.display_name().to_owned(),
-            account_type: request.account.account_type.clone().unwrap_or_default(),
-            avatar_url: request.account.avatar_url.clone(),
-            requester: request.requester.display_name().to_owned(),
-            created_at: request.created_at.to_rfc3339(),
-        }
-    }
-}
-
-/// What to do to an installation.
-#[derive(Debug, Clone, Copy, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum InstallationAction {
-    Suspend,
-    Unsuspend,
-    Uninstall,
 }

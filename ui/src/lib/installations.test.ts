@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { InstallationRow } from "./bindings/InstallationRow";
-import { counts, noFilters, view, windowOf } from "./installations";
+import { type Row, SortIndex, counts, noFilters, sortRows, toRow, view, windowOf } from "./installations";
 
-function row(id: number, account: string, extra: Partial<InstallationRow> = {}): InstallationRow {
-  return {
+function row(id: number, account: string, extra: Partial<InstallationRow> = {}): Row {
+  return toRow({
     id,
     account,
     account_type: "Organization",
@@ -18,7 +18,7 @@ function row(id: number, account: string, extra: Partial<InstallationRow> = {}):
     events: [],
     awaiting: null,
     ...extra,
-  };
+  });
 }
 
 const rows = [
@@ -84,5 +84,40 @@ describe("installations view", () => {
     const middle = windowOf(10_000, 4000, 400, 40, 5);
     expect(middle.first).toBe(95);
     expect(middle.last).toBe(115);
+  });
+  it("keeps streaming rows sorted by merging what arrived, as a full sort would", () => {
+    const sorter = new SortIndex();
+    const streaming: Row[] = [];
+    const accounts = ["m", "b", "x", "a", "q", "b", "z", "c", "n", "a"];
+    for (const [i, account] of accounts.entries()) {
+      streaming.push(row(100 - i, `${account}-org`));
+      if (i % 3 === 0) sorter.order(streaming, "account", "asc");
+    }
+    const merged = sorter.order(streaming, "account", "asc");
+    expect(merged.map((r) => r.id)).toEqual(sortRows(streaming, "account", "asc").map((r) => r.id));
+    expect(merged.map((r) => r.account).slice(0, 3)).toEqual(["a-org", "a-org", "b-org"]);
+    // Another order, or another list, is sorted afresh.
+    expect(sorter.order(streaming, "id", "desc").map((r) => r.id)).toEqual([100, 99, 98, 97, 96, 95, 94, 93, 92, 91]);
+    expect(sorter.order(streaming.slice(0, 2), "id", "desc").map((r) => r.id)).toEqual([100, 99]);
+  });
+  it("orders by every column both ways as comparisons would, ties by ascending ID", () => {
+    const kinds = ["Organization", "User"];
+    const many = Array.from({ length: 500 }, (_, i) =>
+      row(1000 - i, `acct-${(i * 7919) % 97}`, {
+        account_type: kinds[i % 2]!,
+        repository_selection: i % 3 ? "selected" : "all",
+        suspended_at: i % 5 ? null : `2025-03-${String((i % 27) + 1).padStart(2, "0")}T00:00:00Z`,
+        created_at: `2024-${String((i % 12) + 1).padStart(2, "0")}-01T00:00:00Z`,
+        updated_at: `2025-01-${String((i % 28) + 1).padStart(2, "0")}T00:00:00Z`,
+      }),
+    );
+    const index = new SortIndex();
+    const keys = ["account", "id", "account_type", "repository_selection", "suspended", "created_at", "updated_at"] as const;
+    for (const key of keys) {
+      for (const direction of ["asc", "desc"] as const) {
+        const ids = index.order(many, key, direction).map((r) => r.id);
+        expect(ids, `${key} ${direction}`).toEqual(sortRows(many, key, direction).map((r) => r.id));
+      }
+    }
   });
 });

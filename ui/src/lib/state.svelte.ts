@@ -1,20 +1,28 @@
 // The window's state: apps, the selected one, per-app installation listings, dialogs.
 import { api, asIpcError } from "./api";
-import { measureToPaint } from "./perf";
+import { measureToPaint, watchFrames } from "./perf";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
 import type { Environment } from "./bindings/Environment";
+import type { Grant } from "./bindings/Grant";
 import type { InstallationRow } from "./bindings/InstallationRow";
+import type { LinkPatterns } from "./bindings/LinkPatterns";
+import type { ListedInstallation } from "./bindings/ListedInstallation";
 import type { IpcError } from "./bindings/IpcError";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
 import type { Settings } from "./bindings/Settings";
-import { type Filters, noFilters } from "./installations";
+import { type Filters, type Row, listedRow, noFilters, toRow } from "./installations";
 
 export type Tab = "installations" | "keys" | "webhook" | "overview";
 
+/** While a listing streams, what arrived is shown at most this often (the first page at once). */
+const SHOW_EVERY_MS = 150;
+
 export interface Listing {
-  rows: InstallationRow[];
+  /** While a first listing streams, the same array grows (see `SortIndex`); otherwise
+   * replaced, never changed. */
+  rows: Row[];
   pagesDone: number;
   totalPages: number;
   loading: boolean;
@@ -44,8 +52,8 @@ class AppState {
   selected = $state<string | null>(null);
   tab = $state<Tab>("installations");
   overviews = $state<Record<string, AppOverview | IpcError>>({});
-  // Rows are immutable data: kept raw (not deeply reactive) and replaced, not mutated, so
-  // that 10,000 installations cost no proxies.
+  // Rows are immutable data: kept raw (not deeply reactive), so that 100,000 installations
+  // cost no proxies.
   listings = $state.raw<Record<string, Listing>>({});
   dialog = $state<"add-app" | "settings" | "about" | null>(null);
   /** The app just added, to suggest comparing its key with GitHub's settings page. */
@@ -121,23 +129,23 @@ class AppState {
   updateInstallation(name: string, id: number, row: InstallationRow | null) {
     const current = this.listings[name];
     if (!current) return;
-    const rows = row
-      ? current.rows.map((r) => (r.id === id ? shareRepeated(row) : r))
-      : current.rows.filter((r) => r.id !== id);
+    const rows = row ? current.rows.map((r) => (r.id === id ? toRow(row) : r)) : current.rows.filter((r) => r.id !== id);
     this.updateListing(name, { rows });
   }
 
   /**
    * Lists installations. With nothing shown yet, the list cached from last time (if any) is
    * shown at once; a listing already shown stays while the refresh runs behind it and is
-   * swapped for the new one when complete. With nothing to show, rows appear as pages arrive.
+   * swapped for the new one when complete. With nothing to show, rows appear as pages
+   * arrive: the first page at once, then what arrived at most every SHOW_EVERY_MS, so that
+   * 1,000 pages do not re-render the table 1,000 times.
    */
   async loadInstallations(name: string) {
     let shown = this.listings[name]?.complete ? this.listings[name] : undefined;
     if (!shown) {
       const cached = await api.cachedInstallations(name).catch(() => null);
       if (cached) {
-        const rows = cached.installations.map(shareRepeated);
+        const rows = rowsOf(cached.installations, grantsOf(cached.grants), cached.links);
         shown = { ...emptyListing(), rows, complete: true, fetchedAt: cached.fetched_at };
       }
     }
@@ -147,7 +155,21 @@ class AppState {
       [name]: shown ? { ...shown, loading: true, error: null, stale, unchanged: false, pagesDone: 0, totalPages: 0 }
         : { ...emptyListing(), loading: true },
     };
-    let fresh: InstallationRow[] = [];
+    const fresh: Row[] = [];
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup table for this listing, never rendered
+    const grants = new Map<number, Grant>();
+    let links: LinkPatterns | null = null;
+    let progress = { pagesDone: 0, totalPages: 0 };
+    let lastShown = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const show = () => {
+      timer = null;
+      lastShown = performance.now();
+      const change: Partial<Listing> = { ...progress };
+      if (!stale) change.rows = fresh;
+      this.updateListing(name, change);
+    };
+    const frames = watchFrames();
     const started = performance.now();
     try {
       const outcome = await api.listInstallations(name, (event) => {
@@ -155,12 +177,19 @@ class AppState {
           measureToPaint("appwarden:first-rows", performance.now());
           measureToPaint("appwarden:listing-to-first-rows", started);
         }
-        fresh = fresh.concat(event.installations.map(shareRepeated));
-        const change: Partial<Listing> = { pagesDone: event.pages_done, totalPages: event.total_pages };
-        if (!stale) change.rows = fresh;
-        this.updateListing(name, change);
+        for (const grant of event.grants) grants.set(grant.index, grant);
+        links = event.links ?? links;
+        for (const listed of event.installations) fresh.push(listedRow(listed, grants.get(listed.grant), links));
+        progress = { pagesDone: event.pages_done, totalPages: event.total_pages };
+        if (timer === null) {
+          const wait = SHOW_EVERY_MS - (performance.now() - lastShown);
+          if (wait <= 0) show();
+          else timer = setTimeout(show, wait);
+        }
       });
+      if (timer !== null) clearTimeout(timer);
       this.updateListing(name, {
+        ...progress,
         rows: fresh,
         complete: true,
         loading: false,
@@ -169,27 +198,22 @@ class AppState {
         fetchedAt: new Date().toISOString(),
       });
     } catch (err) {
-      this.updateListing(name, { error: asIpcError(err), loading: false });
+      if (timer !== null) clearTimeout(timer);
+      const change: Partial<Listing> = { ...progress, error: asIpcError(err), loading: false };
+      if (!stale) change.rows = fresh;
+      this.updateListing(name, change);
+    } finally {
+      frames.stop("appwarden:longest-frame-while-listing");
     }
   }
 }
 
-// Most installations of an app have the same permissions and events: keep one object for
-// each distinct value instead of one per row (10,000 rows would hold 10,000 copies).
-// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a plain lookup table, never rendered
-const repeated = new Map<string, unknown>();
-function share<T>(value: T): T {
-  const key = JSON.stringify(value);
-  const known = repeated.get(key);
-  if (known !== undefined) return known as T;
-  repeated.set(key, value);
-  return value;
+function grantsOf(grants: Grant[]): Map<number, Grant> {
+  return new Map(grants.map((grant) => [grant.index, grant]));
 }
 
-function shareRepeated(row: InstallationRow): InstallationRow {
-  row.permissions = share(row.permissions);
-  row.events = share(row.events);
-  return row;
+function rowsOf(listed: ListedInstallation[], grants: Map<number, Grant>, links: LinkPatterns | null): Row[] {
+  return listed.map((row) => listedRow(row, grants.get(row.grant), links));
 }
 
 function emptyListing(): Listing {

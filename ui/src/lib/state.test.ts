@@ -2,8 +2,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
+import type { Grant } from "./bindings/Grant";
 import type { InstallationRow } from "./bindings/InstallationRow";
 import type { ListEvent } from "./bindings/ListEvent";
+import type { ListedInstallation } from "./bindings/ListedInstallation";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import { app } from "./state.svelte";
 
@@ -25,8 +27,35 @@ function row(id: number): InstallationRow {
   };
 }
 
+function listed(id: number): ListedInstallation {
+  return {
+    id,
+    account_id: 5000 + id,
+    account: `org-${id}`,
+    account_type: "Organization",
+    repository_selection: "all",
+    created: 1735689600,
+    updated: 1735689600,
+    suspended: null,
+    grant: id % 2,
+    links: null,
+  };
+}
+
+const links = { web: "https://github.com", avatar_prefix: "https://avatars.githubusercontent.com/u/", avatar_suffix: "?v=4" };
+
+const grants: Grant[] = [
+  { index: 0, permissions: { contents: "read" }, events: ["push"], awaiting: null },
+  { index: 1, permissions: { issues: "write" }, events: [], awaiting: { permissions: [{ permission: "contents", asked: "read", granted: null }], events: [] } },
+];
+
 function page(n: number, total: number, ids: number[]): ListEvent {
-  return { kind: "page", page: n, total_pages: total, pages_done: n, installations: ids.map(row) };
+  // Each grant is sent with the first page that uses it.
+  return { kind: "page", page: n, total_pages: total, pages_done: n, installations: ids.map(listed), grants: n === 1 ? grants : [], links: n === 1 ? links : null };
+}
+
+function cached(ids: number[]) {
+  return { fetched_at: "2026-11-21T10:00:00Z", installations: ids.map(listed), grants, links };
 }
 
 function outcome(total: number, unchanged = false): ListOutcome {
@@ -87,7 +116,7 @@ describe("the installations store", () => {
     const during: number[][] = [];
     mockIPC((command, args) => {
       if (command === "cached_installations") {
-        return { fetched_at: "2026-11-21T10:00:00Z", installations: [row(1), row(2)] };
+        return cached([1, 2]);
       }
       const channel = (args as { onEvent: Channel<ListEvent> }).onEvent;
       during.push(app.listings["cached"]!.rows.map((r) => r.id));
@@ -129,7 +158,7 @@ describe("the installations store", () => {
   it("reports an unchanged refresh", async () => {
     mockIPC((command, args) => {
       if (command === "cached_installations") {
-        return { fetched_at: "2026-11-21T10:00:00Z", installations: [row(1)] };
+        return cached([1]);
       }
       (args as { onEvent: Channel<ListEvent> }).onEvent.onmessage(page(1, 1, [1]));
       return outcome(1, true);
@@ -150,5 +179,45 @@ describe("the installations store", () => {
     expect(app.listings["admin"]!.rows.map((r) => r.suspended_at)).toEqual([null, "2026-11-22T08:00:00Z", null]);
     app.updateInstallation("admin", 3, null);
     expect(app.listings["admin"]!.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it("puts rows back together from the grants, one shared object per grant", async () => {
+    mockIPC((command, args) => {
+      if (command === "cached_installations") return null;
+      const channel = (args as { onEvent: Channel<ListEvent> }).onEvent;
+      channel.onmessage(page(1, 2, [1, 2]));
+      channel.onmessage(page(2, 2, [3, 4]));
+      return outcome(4);
+    });
+    await app.loadInstallations("grants");
+    const rows = app.listings["grants"]!.rows;
+    expect(rows.map((r) => r.permissions)).toEqual([{ issues: "write" }, { contents: "read" }, { issues: "write" }, { contents: "read" }]);
+    expect(rows[0]!.permissions).toBe(rows[2]!.permissions);
+    expect(rows[1]!.awaiting).toBeNull();
+    expect(rows[2]!.awaiting?.permissions[0]?.permission).toBe("contents");
+    expect(rows[3]!.accountKey).toBe("org-4");
+    // Links and dates made when shown, as GitHub makes them.
+    expect(rows[3]!.html_url).toBe("https://github.com/organizations/org-4/settings/installations/4");
+    expect(rows[3]!.account_url).toBe("https://github.com/org-4");
+    expect(rows[3]!.avatar_url).toBe("https://avatars.githubusercontent.com/u/5004?v=4");
+    expect(rows[3]!.created_at).toBe("2025-01-01T00:00:00Z");
+  });
+
+  it("shows pages that arrive close together at most every 150 ms, and all of them at the end", async () => {
+    const shown: number[] = [];
+    mockIPC(async (command, args) => {
+      if (command === "cached_installations") return null;
+      const channel = (args as { onEvent: Channel<ListEvent> }).onEvent;
+      for (let n = 1; n <= 5; n++) {
+        channel.onmessage(page(n, 5, [n * 10, n * 10 + 1]));
+        shown.push(app.listings["burst"]!.rows.length);
+      }
+      return outcome(10);
+    });
+    await app.loadInstallations("burst");
+    // The first page at once; the next ones wait for the next showing.
+    expect(shown[0]).toBe(2);
+    expect(app.listings["burst"]!.totalPages).toBe(5);
+    expect(app.listings["burst"]!.rows).toHaveLength(10);
   });
 });
