@@ -32,8 +32,13 @@ struct Args {
     /// Runs of each peer measurement (the peers are slow at 10,000 installations).
     #[arg(long, default_value_t = 3)]
     peer_runs: usize,
+    /// Runs of each Appwarden measurement at 100,000 installations or more (a listing at
+    /// 100 ms takes half a minute, the serial floor nearly two); peers run once there, and
+    /// PyGithub not at all (its 0.25 s pause between 3,334 requests alone takes 14 minutes).
+    #[arg(long, default_value_t = 2)]
+    scale_runs: usize,
     /// Installation counts to list.
-    #[arg(long, value_delimiter = ',', default_values_t = [1_000usize, 10_000])]
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000usize, 10_000, 100_000])]
     installations: Vec<usize>,
     /// Simulated latency per request, in milliseconds.
     #[arg(long, value_delimiter = ',', default_values_t = [0u64, 100])]
@@ -45,10 +50,17 @@ struct Args {
     skip_peers: bool,
     #[arg(long)]
     skip_desktop: bool,
+    /// Skips the listing, refresh and token measurements (1 to 3): only the CLI's memory and
+    /// the desktop app, to look at those alone.
+    #[arg(long)]
+    skip_listing: bool,
     /// Where to write the results (Markdown).
     #[arg(long, default_value = "bench/RESULTS.md")]
     out: PathBuf,
 }
+
+/// From this many installations on, measurements run fewer times (see `--scale-runs`).
+const SCALE: usize = 100_000;
 
 async fn start_sim(installations: usize, latency_ms: u64) -> Sim {
     let config = SimConfig {
@@ -125,7 +137,29 @@ async fn main() {
     };
 
     // 1 and 2: listing, and refreshing an unchanged list.
-    for &count in &args.installations {
+    let listed: &[usize] = if args.skip_listing {
+        &[]
+    } else {
+        &args.installations
+    };
+    for &count in listed {
+        let at_scale = count >= SCALE;
+        let runs = if at_scale {
+            args.runs.min(args.scale_runs.max(1))
+        } else {
+            args.runs
+        };
+        let peer_runs = if at_scale { 1 } else { args.peer_runs };
+        let peers: Vec<Tool> = peers
+            .iter()
+            .copied()
+            .filter(|&peer| !(at_scale && peer == Tool::PyGithub))
+            .collect();
+        if at_scale && !args.skip_peers {
+            report.note(format!(
+                "At {count} installations Appwarden's measurements run {runs} times, @octokit/app once, and PyGithub not at all (its 0.25 s pause between 3,334 requests alone would take 14 minutes a run)."
+            ));
+        }
         for &latency in &args.latency_ms {
             eprint!("listing {count} installations at {latency} ms ");
             let sim = start_sim(count, latency).await;
@@ -137,13 +171,13 @@ async fn main() {
                 python_path: python_path.clone(),
             };
             let mut rows = Vec::new();
-            let ours = measure(&sim, args.runs, count, || async {
+            let ours = measure(&sim, runs, count, || async {
                 Some(tools::appwarden_list(&target.session()).await.0)
             })
             .await
             .expect("Appwarden runs");
             rows.push((Tool::Appwarden, ours));
-            let known = measure(&sim, args.runs, count, || async {
+            let known = measure(&sim, runs, count, || async {
                 Some(
                     tools::appwarden_list_expecting(&target.session(), Some(count as u64))
                         .await
@@ -153,7 +187,7 @@ async fn main() {
             .await
             .expect("Appwarden runs with a known count");
             rows.push((Tool::AppwardenKnownCount, known));
-            let floor = measure(&sim, args.runs, count, || async {
+            let floor = measure(&sim, runs, count, || async {
                 Some(tools::serial_floor(&target).await)
             })
             .await
@@ -161,7 +195,7 @@ async fn main() {
             rows.push((Tool::SerialFloor, floor));
             for &peer in &peers {
                 let target = target.clone();
-                if let Some(measured) = measure(&sim, args.peer_runs, count, || {
+                if let Some(measured) = measure(&sim, peer_runs, count, || {
                     let target = target.clone();
                     async move {
                         tokio::task::spawn_blocking(move || tools::peer_list(peer, &target))
@@ -186,14 +220,14 @@ async fn main() {
                 std::sync::Arc::new(appwarden_core::clock::ManualClock::new(chrono::Utc::now()));
             let same_jwt = target.session_with(frozen.clone(), None);
             let (_, snapshot) = tools::appwarden_list(&same_jwt).await;
-            let refresh = measure(&sim, args.runs, count, || async {
+            let refresh = measure(&sim, runs, count, || async {
                 Some(tools::appwarden_refresh(&same_jwt, &snapshot).await)
             })
             .await
             .expect("Appwarden refreshes");
             let other_jwt =
                 target.session_with(frozen, Some(ghsim::SimConfig::default().client_id.as_str()));
-            let refresh_other = measure(&sim, args.runs, count, || async {
+            let refresh_other = measure(&sim, runs, count, || async {
                 Some(tools::appwarden_refresh(&other_jwt, &snapshot).await)
             })
             .await
@@ -204,8 +238,99 @@ async fn main() {
         }
     }
 
-    // 3: tokens and JWT signing.
     let latency = *args.latency_ms.iter().max().unwrap_or(&0);
+    if !args.skip_listing {
+        tokens(
+            &args,
+            &peers,
+            &peers_dir,
+            &python_path,
+            &key,
+            latency,
+            &mut report,
+        )
+        .await;
+    }
+
+    // 5: the CLI's peak memory listing 10,000 and more at the highest latency.
+    let large: Vec<usize> = {
+        let max = *args.installations.iter().max().unwrap();
+        let mut large: Vec<usize> = args
+            .installations
+            .iter()
+            .copied()
+            .filter(|&count| count >= 10_000)
+            .collect();
+        if large.is_empty() {
+            large.push(max);
+        }
+        large
+    };
+    let mut sims = Vec::new();
+    for &count in &large {
+        eprint!("CLI memory, {count} installations at {latency} ms ");
+        let sim = start_sim(count, latency).await;
+        let mut peaks = Vec::new();
+        let mut times = Vec::new();
+        for _ in 0..args.runs.min(3) {
+            let home = tempfile::tempdir().unwrap();
+            let mut command = procfs::measured(&workspace_bin("appwarden"));
+            command
+                .args(["installations", "--json", "--app-id", "1", "--key"])
+                .arg(fixture("rsa2048-pkcs1.pem"))
+                .args(["--api-url", &sim.api_url()])
+                .env_clear()
+                .env("HOME", home.path())
+                .env("APPWARDEN_CONFIG_DIR", home.path().join("config"))
+                .stderr(Stdio::null());
+            let (elapsed, peak_mb, ok) = procfs::run_measured(&mut command);
+            assert!(ok, "the CLI lists");
+            peaks.push(peak_mb);
+            times.push(elapsed.as_secs_f64() * 1000.0);
+            eprint!(".");
+        }
+        report.cli(count, latency, Summary::of(&peaks), Summary::of(&times));
+        eprintln!();
+        sims.push((count, sim));
+    }
+
+    // 4: the desktop app.
+    if !args.skip_desktop {
+        eprint!("desktop ");
+        let keyring = desktop::keyring();
+        let mut launches = Vec::new();
+        for _ in 0..args.runs.min(5) {
+            launches.push(desktop::launch_idle(&keyring).await);
+            eprint!(".");
+        }
+        let mut loaded = Vec::new();
+        for (count, sim) in &sims {
+            loaded.push(desktop::loaded(&keyring, &sim.api_url(), *count).await);
+            eprint!(".");
+        }
+        report.desktop(&launches, &loaded, latency);
+        eprintln!();
+    }
+
+    let text = report.finish();
+    println!("{text}");
+    if let Some(dir) = args.out.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&args.out, text).expect("the results file is written");
+    eprintln!("written to {}", args.out.display());
+}
+
+/// 3: minting a token, and JWT signing.
+async fn tokens(
+    args: &Args,
+    peers: &[Tool],
+    peers_dir: &std::path::Path,
+    python_path: &std::path::Path,
+    key: &appwarden_core::PrivateKey,
+    latency: u64,
+    report: &mut Report,
+) {
     eprint!("tokens at {latency} ms ");
     let sim = start_sim(10, latency).await;
     let installation = sim.installations()[0].id;
@@ -213,8 +338,8 @@ async fn main() {
         api: sim.api_url(),
         key_file: fixture("rsa2048-pkcs1.pem"),
         key: key.clone(),
-        peers_dir: peers_dir.clone(),
-        python_path: python_path.clone(),
+        peers_dir: peers_dir.to_owned(),
+        python_path: python_path.to_owned(),
     };
     let mut mints = Vec::new();
     let mut ours = Vec::new();
@@ -226,7 +351,7 @@ async fn main() {
         eprint!(".");
     }
     mints.push((Tool::Appwarden, ours, requests));
-    for &peer in &peers {
+    for &peer in peers {
         let mut runs = Vec::new();
         for _ in 0..args.peer_runs {
             sim.reset_stats();
@@ -248,54 +373,6 @@ async fn main() {
     report.tokens(latency, &mints);
     report.jwt(jwt_signing(args.runs));
     eprintln!();
-
-    // 5: the CLI's peak memory listing the largest count at the highest latency.
-    let count = *args.installations.iter().max().unwrap();
-    eprint!("CLI memory, {count} installations at {latency} ms ");
-    let sim = start_sim(count, latency).await;
-    let mut peaks = Vec::new();
-    let mut times = Vec::new();
-    for _ in 0..args.runs.min(3) {
-        let home = tempfile::tempdir().unwrap();
-        let mut command = procfs::measured(&workspace_bin("appwarden"));
-        command
-            .args(["installations", "--json", "--app-id", "1", "--key"])
-            .arg(fixture("rsa2048-pkcs1.pem"))
-            .args(["--api-url", &sim.api_url()])
-            .env_clear()
-            .env("HOME", home.path())
-            .env("APPWARDEN_CONFIG_DIR", home.path().join("config"))
-            .stderr(Stdio::null());
-        let (elapsed, peak_mb, ok) = procfs::run_measured(&mut command);
-        assert!(ok, "the CLI lists");
-        peaks.push(peak_mb);
-        times.push(elapsed.as_secs_f64() * 1000.0);
-        eprint!(".");
-    }
-    report.cli(count, latency, Summary::of(&peaks), Summary::of(&times));
-    eprintln!();
-
-    // 4: the desktop app.
-    if !args.skip_desktop {
-        eprint!("desktop ");
-        let keyring = desktop::keyring();
-        let mut launches = Vec::new();
-        for _ in 0..args.runs.min(5) {
-            launches.push(desktop::launch_idle(&keyring).await);
-            eprint!(".");
-        }
-        let loaded = desktop::loaded(&keyring, &sim.api_url(), count).await;
-        report.desktop(&launches, &loaded, latency);
-        eprintln!();
-    }
-
-    let text = report.finish();
-    println!("{text}");
-    if let Some(dir) = args.out.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    std::fs::write(&args.out, text).expect("the results file is written");
-    eprintln!("written to {}", args.out.display());
 }
 
 /// Signing a fresh JWT (no reuse) with 2048- and 4096-bit keys, in memory (aws-lc) and on a
