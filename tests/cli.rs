@@ -804,3 +804,75 @@ async fn installations_as_csv_and_those_awaiting_acceptance() {
     assert!(table.contains("NOT ACCEPTED"), "{table}");
     assert!(table.contains("issues: write (none)"), "{table}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_source_ranges_as_cidr_nginx_and_json_and_none_from_enterprise_server() {
+    let sim = start_sim(SimConfig::default()).await;
+    let api = sim.api_url();
+    let env = CliEnv::new();
+    let run = |args: &[&str]| tokio::task::block_in_place(|| env.run(args, None));
+
+    let out = run(&["hook", "source-ranges", "--api-url", &api]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(listed, ghsim::meta_hooks().map(str::to_owned).to_vec());
+    assert!(
+        stderr(&out).contains("4 IPv4 and 2 IPv6 range(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("X-Hub-Signature-256"));
+    // Asked without credentials, as GitHub's docs call it.
+    assert_eq!(sim.stats().by_endpoint.get("GET /meta"), Some(&1));
+
+    let out = run(&[
+        "hook",
+        "source-ranges",
+        "--api-url",
+        &api,
+        "--format",
+        "nginx",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nginx = stdout(&out);
+    assert!(nginx.starts_with("# GitHub webhook source ranges"));
+    let rules: Vec<&str> = nginx.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rules.first(), Some(&"allow 192.30.252.0/22;"));
+    assert_eq!(rules.last(), Some(&"deny all;"));
+    assert_eq!(rules.len(), 7);
+
+    let out = run(&[
+        "hook",
+        "source-ranges",
+        "--api-url",
+        &api,
+        "--format",
+        "json",
+    ]);
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(shown["source"]["kind"], "git_hub");
+    assert_eq!(shown["ipv6"][1], "2606:50c0::/32");
+    assert!(shown["fetched_at"].is_string());
+
+    // Enterprise Server's /meta has no hooks: nothing to allow (not a lone `deny all;`).
+    let ghes = start_sim(SimConfig {
+        ghes: true,
+        ..Default::default()
+    })
+    .await;
+    let out = run(&[
+        "hook",
+        "source-ranges",
+        "--api-url",
+        &ghes.api_url(),
+        "--format",
+        "nginx",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("delivered by the instance itself"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -62,9 +62,11 @@ async fn record(ghes: bool) -> Vec<Value> {
                           spec_path: &str,
                           bearer: &str,
                           body: Option<Value>| {
-        let mut request = http
-            .request(method.parse().unwrap(), format!("{api}{url}"))
-            .bearer_auth(bearer);
+        let mut request = http.request(method.parse().unwrap(), format!("{api}{url}"));
+        // An empty bearer: a request without credentials (`GET /meta`).
+        if !bearer.is_empty() {
+            request = request.bearer_auth(bearer);
+        }
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -148,6 +150,8 @@ async fn record(ghes: bool) -> Vec<Value> {
     )
     .await;
     call("GET", "/rate_limit".into(), "/rate_limit", &token, None).await;
+    // Without credentials, as the docs call it (Enterprise Server's shape has no `hooks`).
+    call("GET", "/meta".into(), "/meta", "", None).await;
     // Error bodies are GitHub's basic-error.
     call(
         "GET",

@@ -115,6 +115,22 @@ pub enum HookCommand {
     /// Redeliver one delivery, or with --failed every failed delivery in a time window
     /// (each event once, skipping those since delivered successfully).
     Redeliver(RedeliverArgs),
+    /// Where webhook deliveries come from (GET /meta "hooks", IPv4 and IPv6), for a
+    /// receiver's firewall: a CIDR list, nginx allow lines, or JSON. GitHub changes them
+    /// from time to time: fetch them again regularly, and keep checking
+    /// X-Hub-Signature-256 (`hook verify-signature`). Exit 0 with ranges, 1 when the host
+    /// has none to give (an Enterprise Server delivers from itself; GHE.com's /meta does
+    /// not list its subdomain's), 2 on error.
+    SourceRanges {
+        /// A stored app: the ranges of its host.
+        #[arg(long, conflicts_with = "api_url")]
+        app: Option<String>,
+        /// github.com (default), an Enterprise Server host, a GHE.com subdomain, or an API URL.
+        #[arg(long)]
+        api_url: Option<String>,
+        #[arg(long, value_enum, default_value_t = RangesFormat::Cidr)]
+        format: RangesFormat,
+    },
     /// Check a delivery's X-Hub-Signature-256 against its payload and the webhook secret.
     /// The secret comes from $APPWARDEN_WEBHOOK_SECRET or --secret-file, never the command
     /// line (where other users could see it). Exit 0 valid, 1 invalid, 2 error.
@@ -129,6 +145,16 @@ pub enum HookCommand {
         #[arg(long)]
         secret_file: Option<String>,
     },
+}
+
+/// How `hook source-ranges` prints the ranges.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RangesFormat {
+    /// One range a line.
+    Cidr,
+    /// nginx `allow` lines and `deny all;`, for a `location` block.
+    Nginx,
+    Json,
 }
 
 #[derive(Args)]

@@ -482,6 +482,25 @@ fn token(args: TokenArgs) -> Result<i32, Error> {
     Ok(0)
 }
 
+/// A client with no app behind it, for `api_url` (or the host of the stored `app`, with that
+/// host's CA certificate when one is set; github.com by default).
+pub(crate) fn anonymous_client(
+    api_url: Option<&str>,
+    app: Option<&str>,
+) -> Result<GitHubClient, Error> {
+    let (api_url, options) = match (api_url, app) {
+        (Some(url), _) => (ApiUrl::parse(url)?, ClientOptions::default()),
+        (None, Some(name)) => {
+            let store = AppStore::open_default()?;
+            let api_url = ApiUrl::parse(&store.app(name)?.api_url)?;
+            let options = store.client_options(&api_url, ClientOptions::default())?;
+            (api_url, options)
+        }
+        (None, None) => (ApiUrl::github_com(), ClientOptions::default()),
+    };
+    Ok(GitHubClient::new(api_url, clock::system(), options)?)
+}
+
 fn revoke(token: &str, api_url: Option<&str>, app: Option<&str>) -> Result<i32, Error> {
     let token = if token == "-" {
         let mut text = zeroize::Zeroizing::new(String::new());
@@ -497,12 +516,7 @@ fn revoke(token: &str, api_url: Option<&str>, app: Option<&str>) -> Result<i32, 
     if token.expose_secret().is_empty() {
         return Err(Error::InvalidInput("No token given.".to_owned()));
     }
-    let api_url = match (api_url, app) {
-        (Some(url), _) => ApiUrl::parse(url)?,
-        (None, Some(name)) => ApiUrl::parse(&AppStore::open_default()?.app(name)?.api_url)?,
-        (None, None) => ApiUrl::github_com(),
-    };
-    let client = GitHubClient::new(api_url, clock::system(), ClientOptions::default())?;
+    let client = anonymous_client(api_url, app)?;
     runtime()?.block_on(client.revoke_installation_token(&token))?;
     eprintln!("Token revoked.");
     Ok(0)

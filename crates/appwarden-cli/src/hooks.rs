@@ -1,13 +1,14 @@
 //! `appwarden hook …`: the app's webhook configuration, its deliveries, redelivery and the
 //! signature checker.
 
-use crate::args::{DeliveriesArgs, HookCommand, HookConfigArgs, RedeliverArgs};
+use crate::args::{DeliveriesArgs, HookCommand, HookConfigArgs, RangesFormat, RedeliverArgs};
 use crate::commands::{runtime, session};
 use crate::{input, output};
 use appwarden_core::github::{
     ClientOptions, Delivery, DeliveryFilter, SecretChange, WebhookConfig, WebhookConfigUpdate,
 };
 use appwarden_core::redelivery::RedeliveryOptions;
+use appwarden_core::source_ranges::SourceRanges;
 use appwarden_core::{Error, WebhookSecret};
 use std::time::Duration;
 
@@ -15,6 +16,11 @@ pub fn run(command: HookCommand) -> Result<i32, Error> {
     match command {
         HookCommand::Config(args) => config(args),
         HookCommand::Deliveries(args) => deliveries(args),
+        HookCommand::SourceRanges {
+            app,
+            api_url,
+            format,
+        } => source_ranges(app.as_deref(), api_url.as_deref(), format),
         HookCommand::Delivery { id, app, json } => {
             let id = delivery_id(&id)?;
             let session = session(&app, ClientOptions::default())?;
@@ -306,3 +312,57 @@ fn verify_signature(
         Err(err) => Err(Error::InvalidInput(err.to_string())),
     }
 }
+
+/// `hook source-ranges`: `GET /meta`'s `hooks`, unauthenticated, for the stored app's host
+/// or the URL given (github.com by default).
+fn source_ranges(
+    app: Option<&str>,
+    api_url: Option<&str>,
+    format: RangesFormat,
+) -> Result<i32, Error> {
+    let client = crate::commands::anonymous_client(api_url, app)?;
+    let meta = runtime()?.block_on(client.meta())?;
+    let ranges = SourceRanges::from_meta(client.api_url(), &meta, chrono::Utc::now());
+    for entry in &ranges.unreadable {
+        eprintln!("warning: GitHub listed {entry:?}, which is not an address range; left out.");
+    }
+    let why_none = ranges.why_none();
+    match format {
+        RangesFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Shown<'a> {
+                #[serde(flatten)]
+                ranges: &'a SourceRanges,
+                note: Option<&'a str>,
+                caveat: &'a str,
+            }
+            output::print_json(&Shown {
+                ranges: &ranges,
+                note: why_none.as_deref(),
+                caveat: RANGES_CAVEAT,
+            });
+        }
+        // Nothing printed when there is nothing to allow: `deny all;` alone would shut the
+        // receiver.
+        _ if why_none.is_some() => {}
+        RangesFormat::Cidr => print!("{}", ranges.cidr_list()),
+        RangesFormat::Nginx => print!("{}", ranges.nginx()),
+    }
+    match why_none {
+        Some(why) => {
+            eprintln!("{why}");
+            Ok(1)
+        }
+        None => {
+            eprintln!(
+                "{} IPv4 and {} IPv6 range(s) from {}. {RANGES_CAVEAT}",
+                ranges.ipv4.len(),
+                ranges.ipv6.len(),
+                ranges.api_url
+            );
+            Ok(0)
+        }
+    }
+}
+
+const RANGES_CAVEAT: &str = "GitHub changes these ranges from time to time: fetch them again regularly. They are shared by everything GitHub sends, so keep checking each delivery's X-Hub-Signature-256 (appwarden hook verify-signature).";

@@ -34,6 +34,7 @@ pub mod pem;
 pub mod redelivery;
 pub mod secret;
 pub mod session;
+pub mod source_ranges;
 pub mod store;
 pub mod token_cache;
 pub mod webhook;

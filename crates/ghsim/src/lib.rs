@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-pub use server::IP_ALLOW_LIST;
+pub use server::{IP_ALLOW_LIST, meta_hooks};
 
 /// What to simulate.
 #[derive(Debug, Clone)]

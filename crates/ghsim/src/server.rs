@@ -74,6 +74,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(hook_routes::redeliver),
         )
         .route("/rate_limit", get(rate_limit))
+        .route("/meta", get(meta_routes::get_meta))
         .route("/_ghsim/stats", get(stats))
         .fallback(not_found);
     let app = if shared.prefix.is_empty() {
@@ -492,6 +493,13 @@ macro_rules! try_response {
 
 #[path = "hook_routes.rs"]
 mod hook_routes;
+#[path = "meta_routes.rs"]
+mod meta_routes;
+
+/// The `hooks` ranges ghsim's `GET /meta` answers (github.com's).
+pub fn meta_hooks() -> [&'static str; 6] {
+    meta_routes::HOOKS
+}
 
 /// Which documented rate limit an answer counts against.
 #[derive(Debug, Clone, Copy)]

@@ -105,6 +105,9 @@ pub enum Auth<'a> {
     App(&'a JwtSigner),
     /// As an installation, with its access token.
     Token(&'a AccessToken),
+    /// Without credentials, for the endpoints that need none (`GET /meta`, `POST
+    /// /credentials/revoke`).
+    Anonymous,
 }
 
 /// A successful answer, read completely.
@@ -353,6 +356,7 @@ impl GitHubClient {
                     request.bearer_auth(jwt.expose_secret())
                 }
                 Auth::Token(token) => request.bearer_auth(token.expose_secret()),
+                Auth::Anonymous => request,
             };
             if let Some(body) = body {
                 request = request.json(body);

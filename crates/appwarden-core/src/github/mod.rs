@@ -5,6 +5,7 @@ pub mod error;
 pub mod hooks;
 pub mod link;
 pub mod listing;
+pub mod meta;
 pub mod models;
 
 pub use client::{Auth, ClientOptions, GitHubClient, RateLimitWait, WaitObserver};
@@ -14,6 +15,7 @@ pub use hooks::{
     WebhookConfigUpdate,
 };
 pub use listing::{ListError, Listing, ListingSnapshot, PageEvent, SnapshotPage};
+pub use meta::Meta;
 pub use models::*;
 
 use crate::jwt::JwtSigner;
