@@ -1262,3 +1262,67 @@ async fn awaiting_acceptance_counts_at_a_glance_and_export_of_what_is_shown() {
     app.shot("03-exported").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_source_ranges_are_shown_and_saved_as_nginx_lines() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 3,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), "Ranges bot", &sim.api_url());
+    let saved = home.path().join("github-hooks.conf");
+    let saved_env = saved.to_string_lossy().into_owned();
+    let app = Desktop::start(
+        "source-ranges",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_TEST_SAVE_PATH", &saved_env)],
+    )
+    .await;
+    app.el("tab-webhook").await.click().await.unwrap();
+
+    // GET /meta's hooks ranges, by IP version, with when they were fetched.
+    let ipv4 = app
+        .wait_text("source-ranges-ipv4", |t| t.contains("192.30.252.0/22"))
+        .await;
+    let ipv6 = app.wait_text("source-ranges-ipv6", |t| !t.is_empty()).await;
+    let hooks = ghsim::meta_hooks();
+    for range in hooks {
+        assert!(
+            ipv4.contains(range) || ipv6.contains(range),
+            "{range} shown: {ipv4} / {ipv6}"
+        );
+    }
+    assert!(!ipv4.contains("2606:50c0::/32"));
+    let fetched = app
+        .wait_text("source-ranges-fetched", |t| !t.is_empty())
+        .await;
+    assert!(fetched.starts_with("today at"), "{fetched}");
+    app.shot("source-ranges").await;
+
+    // Saved as nginx lines, written by Rust to the chosen file.
+    app.el("save-source-ranges-nginx")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_text("source-ranges-saved", |t| t.contains("Saved 6 ranges"))
+        .await;
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let rules: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let expected: Vec<String> = hooks
+        .iter()
+        .map(|range| format!("allow {range};"))
+        .chain(["deny all;".to_owned()])
+        .collect();
+    assert_eq!(rules, expected);
+    assert!(text.contains("X-Hub-Signature-256"));
+
+    // The caveat leads to the signature checker.
+    app.el("source-ranges-check").await.click().await.unwrap();
+    app.el("signature-dialog").await;
+    app.quit().await;
+}

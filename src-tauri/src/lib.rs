@@ -119,6 +119,8 @@ pub fn run() {
             commands::tokens::copy_token,
             commands::tokens::forget_token,
             commands::webhooks::webhook_config,
+            commands::webhooks::webhook_source_ranges,
+            commands::webhooks::export_source_ranges,
             commands::webhooks::update_webhook_config,
             commands::webhooks::webhook_deliveries,
             commands::webhooks::webhook_delivery,

@@ -3,9 +3,10 @@
 //! IPC once, inbound, and never comes back.
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
-use appwarden_core::github::{App, ClientOptions};
+use appwarden_core::github::{App, ClientOptions, GitHubClient};
 use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
+use appwarden_core::source_ranges::SourceRanges;
 use appwarden_core::store::{AppConfig, AppStore};
 use appwarden_core::{AccessToken, ApiUrl, AppSession, PrivateKey, clock::Clock};
 use std::collections::HashMap;
@@ -26,6 +27,8 @@ pub struct DesktopState {
     /// Each app as `GET /app` last described it (its permissions and events), to tell which
     /// installations have not accepted them.
     described: Mutex<HashMap<String, App>>,
+    /// Each app's webhook source ranges as last shown, for their export.
+    source_ranges: Mutex<HashMap<String, SourceRanges>>,
 }
 
 /// A minted token the window is showing. The window refers to it by handle to copy or revoke
@@ -60,6 +63,7 @@ impl DesktopState {
             next_staged: AtomicU64::new(1),
             held_tokens: Mutex::new(HashMap::new()),
             described: Mutex::new(HashMap::new()),
+            source_ranges: Mutex::new(HashMap::new()),
         }
     }
 
@@ -125,6 +129,33 @@ impl DesktopState {
         key: impl Into<SigningKey>,
     ) -> IpcResult<AppSession> {
         self.new_session_with(app, key, None)
+    }
+
+    /// A client for the app's host with no credentials (for `GET /meta`), trusting the
+    /// host's CA certificate if one is set: no key is read, no PIN asked.
+    pub fn anonymous_client(&self, app: &AppConfig) -> IpcResult<GitHubClient> {
+        let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
+        let options = self
+            .store
+            .client_options(&api_url, self.options.clone())
+            .map_err(appwarden_core::Error::from)?;
+        Ok(GitHubClient::new(api_url, self.clock.clone(), options)
+            .map_err(appwarden_core::Error::from)?)
+    }
+
+    /// Keeps the webhook source ranges shown for an app.
+    pub fn remember_source_ranges(&self, name: &str, ranges: &SourceRanges) {
+        if let Ok(mut kept) = self.source_ranges.lock() {
+            kept.insert(name.to_owned(), ranges.clone());
+        }
+    }
+
+    /// The webhook source ranges last shown for an app.
+    pub fn source_ranges(&self, name: &str) -> Option<SourceRanges> {
+        self.source_ranges
+            .lock()
+            .ok()
+            .and_then(|kept| kept.get(name).cloned())
     }
 
     /// Keeps what `GET /app` said about an app.

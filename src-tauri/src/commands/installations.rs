@@ -212,10 +212,6 @@ pub async fn administer_installation(
     )))
 }
 
-/// A test may answer the save dialog with this path (a native dialog cannot be driven by
-/// WebDriver); unset, the dialog is shown.
-const SAVE_PATH_FOR_TESTS: &str = "APPWARDEN_TEST_SAVE_PATH";
-
 /// Writes the installations the window shows (its filters, search and sort applied: `ids`
 /// in the order shown) as CSV or JSON to a file chosen in a save dialog. The rows come from
 /// the last complete listing. `None` when the dialog was cancelled.
@@ -226,7 +222,6 @@ pub async fn export_installations(
     name: String,
     request: ExportRequest,
 ) -> IpcResult<Option<ExportOutcome>> {
-    use tauri_plugin_dialog::DialogExt;
     let app = state.app(&name).await?;
     let extension = match request.format.as_str() {
         "csv" => "csv",
@@ -242,27 +237,17 @@ pub async fn export_installations(
             "There is no cache directory, so the listing was not kept to export from. Set APPWARDEN_CACHE_DIR to a writable directory.",
         ));
     };
-    let path = match std::env::var_os(SAVE_PATH_FOR_TESTS) {
-        Some(path) => Some(std::path::PathBuf::from(path)),
-        None => {
-            let suggested = format!(
-                "{}-installations.{extension}",
-                app.name.replace(['/', ' '], "-")
-            );
-            tokio::task::spawn_blocking(move || {
-                app_handle
-                    .dialog()
-                    .file()
-                    .set_title("Export the installations shown")
-                    .set_file_name(suggested)
-                    .add_filter(extension.to_uppercase(), &[extension])
-                    .blocking_save_file()
-                    .and_then(|path| path.into_path().ok())
-            })
-            .await
-            .map_err(|e| IpcError::invalid(format!("Internal error: {e}")))?
-        }
-    };
+    let suggested = format!(
+        "{}-installations.{extension}",
+        app.name.replace(['/', ' '], "-")
+    );
+    let path = super::save::choose_path(
+        app_handle,
+        "Export the installations shown",
+        suggested,
+        extension,
+    )
+    .await?;
     let Some(path) = path else {
         return Ok(None);
     };
@@ -272,8 +257,11 @@ pub async fn export_installations(
         let cached = cache.load(&app.api_url, app.app_id).ok_or_else(|| {
             IpcError::invalid("The listing is not complete yet: export once it has finished.")
         })?;
-        let by_id: std::collections::HashMap<u64, &appwarden_core::github::Installation> =
-            cached.snapshot.distinct().map(|inst| (inst.id, inst)).collect();
+        let by_id: std::collections::HashMap<u64, &appwarden_core::github::Installation> = cached
+            .snapshot
+            .distinct()
+            .map(|inst| (inst.id, inst))
+            .collect();
         let chosen: Vec<&appwarden_core::github::Installation> = request
             .ids
             .iter()
@@ -299,23 +287,7 @@ pub async fn export_installations(
                 serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
             }
         };
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| IpcError::invalid("Choose a file name to export to."))?;
-        appwarden_core::store::config::write_atomically(dir, &file_name, text.as_bytes()).map_err(
-            |err| {
-                let detail = match err {
-                    appwarden_core::store::ConfigError::Write { source, .. } => source.to_string(),
-                    other => other.to_string(),
-                };
-                IpcError::invalid(format!(
-                    "Could not write {}: {detail}. Choose a folder you can write to; nothing was written.",
-                    path.display()
-                ))
-            },
-        )?;
+        super::save::write(&path, text.as_bytes())?;
         Ok(rows.len())
     })
     .await

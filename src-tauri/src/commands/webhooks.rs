@@ -1,9 +1,11 @@
 //! The app's webhook: configuration, deliveries, one delivery, redelivery (one, or every
-//! failure in a window with progress), and the signature checker.
+//! failure in a window with progress), the signature checker, and where deliveries come
+//! from (`GET /meta`'s source ranges, with their export).
 
 use crate::ipc::{
-    DeliveryPage, DeliveryQuery, DeliveryRow, DeliveryView, IpcError, IpcResult, RedeliveryOutcome,
-    RedeliveryPlanView, RedeliveryStep, SignatureVerdict, WebhookConfigChange, WebhookConfigView,
+    DeliveryPage, DeliveryQuery, DeliveryRow, DeliveryView, ExportOutcome, IpcError, IpcResult,
+    RedeliveryOutcome, RedeliveryPlanView, RedeliveryStep, SignatureVerdict, SourceRangesView,
+    WebhookConfigChange, WebhookConfigView,
 };
 use crate::state::DesktopState;
 use appwarden_core::github::{DeliveryFilter, SecretChange, WebhookConfigUpdate};
@@ -153,4 +155,66 @@ pub fn check_signature(
         valid,
         expected: webhook::sign(payload.as_bytes(), key),
     })
+}
+
+/// Where the app's webhook deliveries come from: `GET /meta`'s `hooks` for the app's host,
+/// asked without credentials (no key read, no PIN asked), kept for the export.
+#[tauri::command]
+pub async fn webhook_source_ranges(
+    state: State<'_, DesktopState>,
+    name: String,
+) -> IpcResult<SourceRangesView> {
+    let app = state.app(&name).await?;
+    let client = state.anonymous_client(&app)?;
+    let meta = client.meta().await.map_err(appwarden_core::Error::from)?;
+    let ranges = appwarden_core::source_ranges::SourceRanges::from_meta(
+        client.api_url(),
+        &meta,
+        state.clock.now(),
+    );
+    state.remember_source_ranges(&name, &ranges);
+    Ok(SourceRangesView::from(&ranges))
+}
+
+/// Saves the source ranges shown (as fetched, with their time) as a CIDR list (`cidr`) or
+/// nginx `allow` lines (`nginx`) to a file chosen in a save dialog; `None` when cancelled.
+#[tauri::command]
+pub async fn export_source_ranges(
+    app_handle: tauri::AppHandle,
+    state: State<'_, DesktopState>,
+    name: String,
+    format: String,
+) -> IpcResult<Option<ExportOutcome>> {
+    let ranges = state.source_ranges(&name).ok_or_else(|| {
+        IpcError::invalid("The source ranges are not fetched yet: fetch them, then save.")
+    })?;
+    if let Some(why) = ranges.why_none() {
+        return Err(IpcError::invalid(format!("Nothing to save: {why}")));
+    }
+    let (text, extension, title) = match format.as_str() {
+        "cidr" => (ranges.cidr_list(), "txt", "Save the webhook source ranges"),
+        "nginx" => (
+            ranges.nginx(),
+            "conf",
+            "Save nginx allow lines for the webhook source ranges",
+        ),
+        other => {
+            return Err(IpcError::invalid(format!(
+                "\"{other}\" is not a format for source ranges: choose a CIDR list or nginx lines."
+            )));
+        }
+    };
+    let suggested = format!("github-hook-ranges.{extension}");
+    let Some(path) = super::save::choose_path(app_handle, title, suggested, extension).await?
+    else {
+        return Ok(None);
+    };
+    let written = path.clone();
+    tokio::task::spawn_blocking(move || super::save::write(&written, text.as_bytes()))
+        .await
+        .map_err(|e| IpcError::invalid(format!("Internal error: {e}")))??;
+    Ok(Some(ExportOutcome {
+        path: path.to_string_lossy().into_owned(),
+        rows: ranges.all().count(),
+    }))
 }

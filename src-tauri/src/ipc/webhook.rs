@@ -249,3 +249,32 @@ pub struct SignatureVerdict {
     /// The signature the payload would have with this secret (to compare by eye).
     pub expected: String,
 }
+
+/// Where the app's webhook deliveries come from (`GET /meta`'s `hooks`), as shown next to
+/// the webhook's configuration.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SourceRangesView {
+    pub api_url: String,
+    /// When they were fetched (RFC 3339).
+    pub fetched_at: String,
+    pub ipv4: Vec<String>,
+    pub ipv6: Vec<String>,
+    /// Why there are none to allow (Enterprise Server, GHE.com), when there are none.
+    pub note: Option<String>,
+    /// Entries GitHub listed that are not address ranges (left out).
+    pub unreadable: Vec<String>,
+}
+
+impl From<&appwarden_core::source_ranges::SourceRanges> for SourceRangesView {
+    fn from(ranges: &appwarden_core::source_ranges::SourceRanges) -> Self {
+        Self {
+            api_url: ranges.api_url.clone(),
+            fetched_at: ranges.fetched_at.to_rfc3339(),
+            ipv4: ranges.ipv4.iter().map(ToString::to_string).collect(),
+            ipv6: ranges.ipv6.iter().map(ToString::to_string).collect(),
+            note: ranges.why_none(),
+            unreadable: ranges.unreadable.clone(),
+        }
+    }
+}

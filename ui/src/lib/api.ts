@@ -42,6 +42,7 @@ import type { StagedKey } from "./bindings/StagedKey";
 import type { SignatureVerdict } from "./bindings/SignatureVerdict";
 import type { TokenScope } from "./bindings/TokenScope";
 import type { WebhookConfigChange } from "./bindings/WebhookConfigChange";
+import type { SourceRangesView } from "./bindings/SourceRangesView";
 import type { WebhookConfigView } from "./bindings/WebhookConfigView";
 
 /** Anything thrown by a command, normalised to an IpcError. */
@@ -142,6 +143,9 @@ export const api = {
   copyToken: (handle: number, cloneTarget: string | null, clearAfterSecs: number | null) =>
     call<void>("copy_token", { handle, cloneTarget, clearAfterSecs }),
   webhookConfig: (name: string) => call<WebhookConfigView>("webhook_config", { name }),
+  webhookSourceRanges: (name: string) => call<SourceRangesView>("webhook_source_ranges", { name }),
+  exportSourceRanges: (name: string, format: "cidr" | "nginx") =>
+    call<ExportOutcome | null>("export_source_ranges", { name, format }),
   updateWebhookConfig: (name: string, change: WebhookConfigChange) =>
     call<WebhookConfigView>("update_webhook_config", { name, change }),
   webhookDeliveries: (name: string, query: DeliveryQuery) => call<DeliveryPage>("webhook_deliveries", { name, query }),
