@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite: Appwarden side by side with @octokit/app, PyGithub and a serial loop,
-# against ghsim (1,000 and 10,000 installations; 0 and 100 ms per request), the desktop app
-# (release build, under Xvfb when there is no display) and the CLI's memory. Writes
-# bench/RESULTS.md. Arguments go to the harness (`--help` lists them), e.g. `--runs 3`.
-# BENCH_SMAPS_DIR=DIR keeps the desktop processes' /proc smaps at each memory measurement.
+# against ghsim (1,000, 10,000 and 100,000 installations; 0 and 100 ms per request), the
+# desktop app (release build, under Xvfb when there is no display) and the CLI's memory, at
+# 10,000 and 100,000. Writes bench/RESULTS.md. About 45 minutes with `--peer-runs 1`.
+# Arguments go to the harness (`--help` lists them), e.g. `--runs 3`, or `--skip-listing` to
+# measure only the CLI's memory and the window.
+# BENCH_SMAPS_DIR=DIR (an existing directory) keeps the desktop processes' /proc smaps at
+# each memory measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
