@@ -6,7 +6,8 @@
 # Arguments go to the harness (`--help` lists them), e.g. `--runs 3`, or `--skip-listing` to
 # measure only the CLI's memory and the window.
 # BENCH_SMAPS_DIR=DIR (an existing directory) keeps the desktop processes' /proc smaps at
-# each memory measurement.
+# each memory measurement; BENCH_PSS_LATER=1 prints the window's PSS again 3, 5 and 10 s later
+# (to tell heap that is kept from garbage not yet collected).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
