@@ -106,11 +106,7 @@ impl DesktopState {
         key: impl Into<SigningKey>,
         extra_ca: Option<String>,
     ) -> IpcResult<AppSession> {
-        let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
-        let mut options = self
-            .store
-            .client_options(&api_url, self.options.clone())
-            .map_err(appwarden_core::Error::from)?;
+        let (api_url, mut options) = self.host_options(app)?;
         options.extra_root_certificates.extend(extra_ca);
         Ok(AppSession::new(
             api_url,
@@ -131,14 +127,20 @@ impl DesktopState {
         self.new_session_with(app, key, None)
     }
 
-    /// A client for the app's host with no credentials (for `GET /meta`), trusting the
-    /// host's CA certificate if one is set: no key is read, no PIN asked.
-    pub fn anonymous_client(&self, app: &AppConfig) -> IpcResult<GitHubClient> {
+    /// The app's API URL and the client options for its host (its CA certificate, if set).
+    fn host_options(&self, app: &AppConfig) -> IpcResult<(ApiUrl, ClientOptions)> {
         let api_url = ApiUrl::parse(&app.api_url).map_err(appwarden_core::Error::from)?;
         let options = self
             .store
             .client_options(&api_url, self.options.clone())
             .map_err(appwarden_core::Error::from)?;
+        Ok((api_url, options))
+    }
+
+    /// A client for the app's host with no credentials (for `GET /meta`), trusting the
+    /// host's CA certificate if one is set: no key is read, no PIN asked.
+    pub fn anonymous_client(&self, app: &AppConfig) -> IpcResult<GitHubClient> {
+        let (api_url, options) = self.host_options(app)?;
         Ok(GitHubClient::new(api_url, self.clock.clone(), options)
             .map_err(appwarden_core::Error::from)?)
     }

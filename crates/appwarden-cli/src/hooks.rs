@@ -321,8 +321,7 @@ fn source_ranges(
     format: RangesFormat,
 ) -> Result<i32, Error> {
     let client = crate::commands::anonymous_client(api_url, app)?;
-    let meta = runtime()?.block_on(client.meta())?;
-    let ranges = SourceRanges::from_meta(client.api_url(), &meta, chrono::Utc::now());
+    let ranges = runtime()?.block_on(SourceRanges::fetch(&client, chrono::Utc::now()))?;
     for entry in &ranges.unreadable {
         eprintln!("warning: GitHub listed {entry:?}, which is not an address range; left out.");
     }

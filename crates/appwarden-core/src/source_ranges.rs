@@ -10,7 +10,7 @@
 //! subdomain's ranges: neither has ranges to show, and both say why instead.
 
 use crate::api_url::ApiUrl;
-use crate::github::Meta;
+use crate::github::{GitHubClient, GitHubError, Meta};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt;
@@ -82,6 +82,12 @@ pub struct SourceRanges {
 pub const DATA_RESIDENCY_NETWORK_DOCS: &str = "https://docs.github.com/enterprise-cloud@latest/admin/data-residency/network-details-for-ghecom";
 
 impl SourceRanges {
+    /// Asks the client's host (`GET /meta`, without credentials) for its ranges, as of `now`.
+    pub async fn fetch(client: &GitHubClient, now: DateTime<Utc>) -> Result<Self, GitHubError> {
+        let meta = client.meta().await?;
+        Ok(Self::from_meta(client.api_url(), &meta, now))
+    }
+
     /// The ranges `meta` gives for `api_url`, as of `fetched_at`.
     pub fn from_meta(api_url: &ApiUrl, meta: &Meta, fetched_at: DateTime<Utc>) -> Self {
         let source = if api_url.is_enterprise_server() || meta.installed_version.is_some() {

@@ -21,6 +21,14 @@ pub const HOOKS: [&str; 6] = [
     "2606:50c0::/32",
 ];
 
+/// github.com's ranges for its website, API and git (the same four, as `/meta` lists them).
+const SERVICES: [&str; 4] = [
+    "192.30.252.0/22",
+    "185.199.108.0/22",
+    "140.82.112.0/20",
+    "143.55.64.0/20",
+];
+
 pub(super) async fn get_meta(State(shared): Sh, headers: HeaderMap) -> Response {
     let body = match shared.enterprise_version.as_deref() {
         Some(version) => json!({
@@ -37,9 +45,9 @@ pub(super) async fn get_meta(State(shared): Sh, headers: HeaderMap) -> Response 
                 "SHA256_RSA": "uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
             },
             "hooks": HOOKS,
-            "web": ["192.30.252.0/22", "185.199.108.0/22", "140.82.112.0/20", "143.55.64.0/20"],
-            "api": ["192.30.252.0/22", "185.199.108.0/22", "140.82.112.0/20", "143.55.64.0/20"],
-            "git": ["192.30.252.0/22", "185.199.108.0/22", "140.82.112.0/20", "143.55.64.0/20"],
+            "web": SERVICES,
+            "api": SERVICES,
+            "git": SERVICES,
             "packages": ["140.82.121.33/32", "140.82.121.34/32"],
             "pages": ["192.30.252.153/32", "192.30.252.154/32", "185.199.108.153/32"],
             "importer": ["52.23.85.212/32", "34.194.164.123/32"],

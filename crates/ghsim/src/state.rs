@@ -126,7 +126,8 @@ impl SimState {
 
     /// How many installations an app has.
     pub fn installation_count(&mut self, app_id: u64) -> usize {
-        self.app_positions(app_id).len()
+        self.index_installations();
+        self.positions(app_id).len()
     }
 
     /// An app's installations `skip..skip + take`, copied, and how many it has in all.
@@ -136,13 +137,8 @@ impl SimState {
         skip: usize,
         take: usize,
     ) -> (usize, Vec<SimInstallation>) {
-        self.app_positions(app_id);
-        let positions = self
-            .by_app
-            .as_ref()
-            .and_then(|by_app| by_app.get(&app_id))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        self.index_installations();
+        let positions = self.positions(app_id);
         let chosen = positions
             .iter()
             .skip(skip)
@@ -152,7 +148,8 @@ impl SimState {
         (positions.len(), chosen)
     }
 
-    fn app_positions(&mut self, app_id: u64) -> &[usize] {
+    /// Makes `by_app` again if a change let it go.
+    fn index_installations(&mut self) {
         if self.by_app.is_none() {
             let mut by_app: HashMap<u64, Vec<usize>> = HashMap::new();
             for (at, installation) in self.installations.iter().enumerate() {
@@ -160,6 +157,10 @@ impl SimState {
             }
             self.by_app = Some(by_app);
         }
+    }
+
+    /// Where an app's installations are, as of the last [`Self::index_installations`].
+    fn positions(&self, app_id: u64) -> &[usize] {
         self.by_app
             .as_ref()
             .and_then(|by_app| by_app.get(&app_id))

@@ -166,12 +166,9 @@ pub async fn webhook_source_ranges(
 ) -> IpcResult<SourceRangesView> {
     let app = state.app(&name).await?;
     let client = state.anonymous_client(&app)?;
-    let meta = client.meta().await.map_err(appwarden_core::Error::from)?;
-    let ranges = appwarden_core::source_ranges::SourceRanges::from_meta(
-        client.api_url(),
-        &meta,
-        state.clock.now(),
-    );
+    let ranges = appwarden_core::source_ranges::SourceRanges::fetch(&client, state.clock.now())
+        .await
+        .map_err(appwarden_core::Error::from)?;
     state.remember_source_ranges(&name, &ranges);
     Ok(SourceRangesView::from(&ranges))
 }

@@ -94,15 +94,16 @@ const byAccountAsc = compareBy("account", "asc");
 
 /**
  * The orders of one listing. A listing's rows only grow while it streams (the same array,
- * appended to): the rows that arrived since last time are merged into the orders kept, and
- * the order asked for is made again only if it is not one of those. Another array is
- * ordered afresh.
+ * appended to): the rows that arrived since last time are merged into the orders kept (by
+ * ID always, by account once it has been asked for), and the order asked for is made again
+ * only if it is not one of those. Another array is ordered afresh.
  */
 export class SortIndex {
   private source: Row[] | null = null;
   private count = 0;
   private byId: Row[] = [];
-  private byAccount: Row[] = [];
+  /** Made when an order by account is first asked for, then kept up to date. */
+  private byAccount: Row[] | null = null;
   private made = new Map<string, Row[]>();
 
   order(rows: Row[], sort: SortKey, direction: SortDirection): Row[] {
@@ -121,21 +122,26 @@ export class SortIndex {
     if (rows === this.source && rows.length > this.count) {
       const more = rows.slice(this.count);
       this.byId = mergeSorted(this.byId, more.slice().sort(byIdAsc), byIdAsc);
-      this.byAccount = mergeSorted(this.byAccount, more.sort(byAccountAsc), byAccountAsc);
+      if (this.byAccount) this.byAccount = mergeSorted(this.byAccount, more.sort(byAccountAsc), byAccountAsc);
     } else {
       this.byId = rows.slice().sort(byIdAsc);
-      this.byAccount = rows.slice().sort(byAccountAsc);
+      this.byAccount = null;
     }
     this.source = rows;
     this.count = rows.length;
     this.made.clear();
   }
 
+  private accountOrder(): Row[] {
+    this.byAccount ??= this.byId.slice().sort(byAccountAsc);
+    return this.byAccount;
+  }
+
   private make(sort: SortKey, direction: SortDirection): Row[] {
     const asc = direction === "asc";
     switch (sort) {
       case "account":
-        return asc ? this.byAccount : reversedKeepingTies(this.byAccount, (row) => row.accountKey);
+        return asc ? this.accountOrder() : reversedKeepingTies(this.accountOrder(), (row) => row.accountKey);
       case "id":
         return asc ? this.byId : this.byId.slice().reverse();
       default:

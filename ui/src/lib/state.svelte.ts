@@ -7,7 +7,6 @@ import type { Environment } from "./bindings/Environment";
 import type { Grant } from "./bindings/Grant";
 import type { InstallationRow } from "./bindings/InstallationRow";
 import type { LinkPatterns } from "./bindings/LinkPatterns";
-import type { ListedInstallation } from "./bindings/ListedInstallation";
 import type { IpcError } from "./bindings/IpcError";
 import type { MintedToken } from "./bindings/MintedToken";
 import type { OrphanKey } from "./bindings/OrphanKey";
@@ -145,7 +144,9 @@ class AppState {
     if (!shown) {
       const cached = await api.cachedInstallations(name).catch(() => null);
       if (cached) {
-        const rows = rowsOf(cached.installations, grantsOf(cached.grants), cached.links);
+        const grants: Grant[] = [];
+        for (const grant of cached.grants) grants[grant.index] = grant;
+        const rows = cached.installations.map((row) => listedRow(row, grants[row.grant], cached.links));
         shown = { ...emptyListing(), rows, complete: true, fetchedAt: cached.fetched_at };
       }
     }
@@ -156,8 +157,8 @@ class AppState {
         : { ...emptyListing(), loading: true },
     };
     const fresh: Row[] = [];
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup table for this listing, never rendered
-    const grants = new Map<number, Grant>();
+    // By index: Rust numbers a listing's grants from 0, each sent once.
+    const grants: Grant[] = [];
     let links: LinkPatterns | null = null;
     let progress = { pagesDone: 0, totalPages: 0 };
     let lastShown = 0;
@@ -177,9 +178,9 @@ class AppState {
           measureToPaint("appwarden:first-rows", performance.now());
           measureToPaint("appwarden:listing-to-first-rows", started);
         }
-        for (const grant of event.grants) grants.set(grant.index, grant);
+        for (const grant of event.grants) grants[grant.index] = grant;
         links = event.links ?? links;
-        for (const listed of event.installations) fresh.push(listedRow(listed, grants.get(listed.grant), links));
+        for (const listed of event.installations) fresh.push(listedRow(listed, grants[listed.grant], links));
         progress = { pagesDone: event.pages_done, totalPages: event.total_pages };
         if (timer === null) {
           const wait = SHOW_EVERY_MS - (performance.now() - lastShown);
@@ -206,14 +207,6 @@ class AppState {
       frames.stop("appwarden:longest-frame-while-listing");
     }
   }
-}
-
-function grantsOf(grants: Grant[]): Map<number, Grant> {
-  return new Map(grants.map((grant) => [grant.index, grant]));
-}
-
-function rowsOf(listed: ListedInstallation[], grants: Map<number, Grant>, links: LinkPatterns | null): Row[] {
-  return listed.map((row) => listedRow(row, grants.get(row.grant), links));
 }
 
 function emptyListing(): Listing {
