@@ -8,6 +8,8 @@
 # Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Incremental compilation only helps a rebuild; on a clean clone it is gigabytes of disk for nothing.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 bash scripts/install-deps.sh
 bash scripts/install-bench-peers.sh
