@@ -54,11 +54,11 @@ fi
 # GitHub's official OpenAPI description, which ghsim's responses are checked against.
 openapi_version=23.0.2
 openapi_dir="${XDG_CACHE_HOME:-$HOME/.cache}/appwarden/openapi-$openapi_version"
-if [[ ! -s "$openapi_dir/api.github.com.json" ]]; then
+if [[ ! -s "$openapi_dir/api.github.com.json" || ! -s "$openapi_dir/ghec.json" ]]; then
   echo "install-deps: @octokit/openapi@$openapi_version"
   mkdir -p "$openapi_dir"
   tarball=$(cd "$openapi_dir" && npm pack --silent "@octokit/openapi@$openapi_version")
   tar -xzf "$openapi_dir/$tarball" -C "$openapi_dir" --strip-components=2 \
-    package/generated/api.github.com.json package/generated/ghes-3.19.json
+    package/generated/api.github.com.json package/generated/ghec.json package/generated/ghes-3.19.json
   rm -f "$openapi_dir/$tarball"
 fi

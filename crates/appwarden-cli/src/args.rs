@@ -76,6 +76,11 @@ pub enum Command {
     /// PKCS#11 tokens (smart cards, YubiKeys, HSMs): modules, tokens and the keys on them.
     #[command(subcommand)]
     Pkcs11(Pkcs11Command),
+    /// Govern an organization through the app's installation on it (found with
+    /// GET /orgs/{org}/installation, with a token scoped to the one permission each needs):
+    /// its installed apps and its audit log.
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// bash: appwarden completions bash > ~/.local/share/bash-completion/completions/appwarden
@@ -93,6 +98,73 @@ pub enum Command {
         /// What git asks: get, store or erase.
         operation: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Every GitHub App installed on the organization, ours among them, with its repository
+    /// selection, permissions and events (needs the organization's Administration permission,
+    /// read).
+    Apps(OrgAppsArgs),
+    /// The organization's audit log, newest first (GitHub Enterprise Cloud or an Enterprise
+    /// Server; needs the organization's Administration permission, read). By default GitHub
+    /// searches the last three months; --since (or created: in --phrase) reaches further.
+    AuditLog(AuditLogArgs),
+}
+
+#[derive(Args)]
+pub struct OrgAppsArgs {
+    /// The organization's login.
+    #[arg(long)]
+    pub org: String,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// Only the apps granted this permission: NAME (any level) or NAME=LEVEL (that level
+    /// or above), e.g. contents=write.
+    #[arg(long, value_name = "NAME[=LEVEL]")]
+    pub permission: Option<String>,
+    /// GitHub's installation objects, as an array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AuditLogArgs {
+    /// The organization's login.
+    #[arg(long)]
+    pub org: String,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// GitHub's search phrase: qualifiers such as action:integration_installation,
+    /// actor:LOGIN, repo:ORG/REPO, created:>=2026-11-01 (the audit log does not search text).
+    #[arg(long)]
+    pub phrase: Option<String>,
+    /// Only events about programmatic access: apps and installations, installation requests,
+    /// personal access tokens, OAuth authorizations, SAML credential authorizations.
+    #[arg(long)]
+    pub programmatic_access: bool,
+    /// Only events since then: 24h, 7d, 2w, or a date (2026-11-01), on GitHub's clock.
+    #[arg(long, value_name = "AGE|DATE")]
+    pub since: Option<String>,
+    /// Stop after this many events.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Web events (GitHub's default), Git events, or both.
+    #[arg(long, value_enum, default_value_t = AuditIncludeArg::Web)]
+    pub include: AuditIncludeArg,
+    /// Oldest first instead of newest first.
+    #[arg(long)]
+    pub oldest_first: bool,
+    /// One event per line as GitHub sent it (JSON Lines, for a SIEM), as the pages arrive.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditIncludeArg {
+    Web,
+    Git,
+    All,
 }
 
 #[derive(Subcommand)]

@@ -50,6 +50,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::GitCredential { operation } => git_credential(&operation),
         Command::Installation(command) => installation_command(command),
         Command::Hook(command) => crate::hooks::run(command),
+        Command::Org(command) => crate::org::run(command),
         Command::Completions { shell } => crate::shell::completions(shell),
         Command::Manpages { dir } => crate::shell::manpages(&dir),
     }

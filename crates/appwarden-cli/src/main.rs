@@ -12,6 +12,7 @@ mod commands;
 mod hooks;
 mod input;
 mod installations;
+mod org;
 mod output;
 mod pkcs11;
 mod progress;

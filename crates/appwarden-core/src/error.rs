@@ -54,6 +54,12 @@ pub enum ErrorCode {
     PinLocked,
     /// A PKCS#11 module or token is missing, removed, or cannot do what is needed.
     TokenUnavailable,
+    /// The app's installation lacks the permission the action needs (said before asking
+    /// GitHub, or when GitHub answers "Resource not accessible by integration").
+    MissingPermission,
+    /// The account's plan does not offer it (an organization's audit log outside GitHub
+    /// Enterprise Cloud).
+    NotAvailable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +82,15 @@ pub enum Error {
     Hardware(#[from] HardwareError),
     #[error("{0}")]
     InvalidInput(String),
+    /// Boxed: GitHub's answer inside it would make every `Error` larger.
+    #[error(transparent)]
+    Organization(Box<crate::organization::OrgError>),
+}
+
+impl From<crate::organization::OrgError> for Error {
+    fn from(err: crate::organization::OrgError) -> Self {
+        Error::Organization(Box::new(err))
+    }
 }
 
 impl From<KeyringError> for Error {
@@ -94,6 +109,7 @@ impl Error {
                 ErrorCode::InvalidInput
             }
             Error::GitHub(err) => github_code(err),
+            Error::Organization(err) => err.code(),
             Error::List(_) => ErrorCode::Incomplete,
             Error::Store(err) => match err {
                 StoreError::Config(_) => ErrorCode::Config,
@@ -124,6 +140,7 @@ impl Error {
         match self {
             Error::GitHub(err) => Some(err.hint()),
             Error::List(err) => Some(err.source.hint()),
+            Error::Organization(err) => err.hint(),
             _ => None,
         }
     }
@@ -150,6 +167,7 @@ impl Error {
     pub fn github(&self) -> Option<&GitHubError> {
         match self {
             Error::GitHub(err) => Some(err),
+            Error::Organization(err) => err.github(),
             Error::List(err) => Some(&err.source),
             _ => None,
         }

@@ -30,6 +30,7 @@ pub mod hardware;
 pub mod jwt;
 pub mod key;
 pub mod listing_cache;
+pub mod organization;
 pub mod pem;
 pub mod redelivery;
 pub mod secret;

@@ -9,10 +9,12 @@
 //! faults. Tests start it in-process ([`Sim::start`]); the `ghsim` binary serves it for
 //! benchmarks and the demo.
 
+pub mod audit_query;
 pub mod auth;
 pub mod faults;
 pub mod hooks;
 pub mod model;
+pub mod orgs;
 mod server;
 pub mod state;
 pub mod tls;
@@ -30,7 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-pub use server::{IP_ALLOW_LIST, meta_hooks};
+pub use server::{IP_ALLOW_LIST, NOT_ACCESSIBLE, meta_hooks};
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -183,6 +185,7 @@ impl Sim {
         let mut state = SimState::new(vec![app], installations, hook, config.clock_offset);
         state.token_replication = config.token_replication;
         state.rate_limits = enterprise_version.is_none();
+        state.enterprise_server = enterprise_version.is_some();
         state.client_id_issuer = enterprise_version
             .as_deref()
             .is_none_or(accepts_client_id_issuer);
@@ -328,6 +331,38 @@ impl Sim {
     }
 
     /// The webhook's secret as GitHub holds it (never served by the API).
+    /// Changes what an installation was granted (`None` takes the permission away), as if
+    /// its owner had accepted (or not) another set of permissions. Tokens minted from now on
+    /// carry the new grant.
+    pub fn set_permission(&self, installation_id: u64, permission: &str, level: Option<&str>) {
+        let mut state = self.shared.lock();
+        if let Some(inst) = state
+            .installations
+            .iter_mut()
+            .find(|i| i.id == installation_id)
+        {
+            match level {
+                Some(level) => {
+                    inst.permissions
+                        .insert(permission.to_owned(), level.to_owned());
+                }
+                None => {
+                    inst.permissions.remove(permission);
+                }
+            }
+        }
+    }
+
+    /// The audit log's hourly query limit (GitHub's: 1,750).
+    pub fn set_audit_log_limit(&self, per_hour: usize) {
+        self.shared.lock().audit_log_per_hour = per_hour;
+    }
+
+    /// An organization's world (other apps, plan, audit log), as ghsim serves it.
+    pub fn org(&self, login: &str) -> Option<orgs::SimOrg> {
+        self.shared.lock().org(login).cloned()
+    }
+
     pub fn webhook_secret(&self) -> Option<String> {
         self.shared.lock().hook.config.secret.clone()
     }
@@ -344,6 +379,11 @@ impl Sim {
     /// Whether the webhook's receiver answers 200 (redeliveries succeed) or 502.
     pub fn set_webhook_receiver_up(&self, up: bool) {
         self.shared.lock().hook.receiver_up = up;
+    }
+
+    /// Every token minted so far (revoked ones included).
+    pub fn minted_tokens(&self) -> Vec<SimToken> {
+        self.shared.lock().tokens.values().cloned().collect()
     }
 
     pub fn token(&self, token: &str) -> Option<SimToken> {

@@ -98,6 +98,8 @@ pub fn default_app_permissions() -> BTreeMap<String, String> {
         ("issues", "write"),
         ("pull_requests", "write"),
         ("checks", "write"),
+        // What the organization views need: its installed apps and its audit log.
+        ("organization_administration", "read"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -4,7 +4,7 @@
 
 use crate::auth::{self, Caller, Unauthorized};
 use crate::faults::FaultKind;
-use crate::model::{Render, SimInstallation, SimToken};
+use crate::model::{Render, SimApp, SimInstallation, SimToken};
 use crate::state::{RATE_LIMIT, SimState};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -47,22 +47,54 @@ type Sh = State<Arc<Shared>>;
 pub fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/app", get(get_app))
-        .route("/app/installations", get(list_installations))
+        .route(
+            "/app/installations",
+            get(installation_routes::list_installations),
+        )
         .route(
             "/app/installations/{id}",
-            get(get_installation).delete(delete_installation),
+            get(installation_routes::get_installation)
+                .delete(installation_routes::delete_installation),
         )
-        .route("/app/installations/{id}/access_tokens", post(create_token))
+        .route(
+            "/app/installations/{id}/access_tokens",
+            post(token_routes::create_token),
+        )
         .route(
             "/app/installations/{id}/suspended",
-            put(suspend_installation).delete(unsuspend_installation),
+            put(installation_routes::suspend_installation)
+                .delete(installation_routes::unsuspend_installation),
         )
-        .route("/app/installation-requests", get(installation_requests))
-        .route("/orgs/{org}/installation", get(org_installation))
-        .route("/users/{user}/installation", get(user_installation))
-        .route("/repos/{owner}/{repo}/installation", get(repo_installation))
-        .route("/installation/repositories", get(installation_repositories))
-        .route("/installation/token", delete(revoke_token))
+        .route(
+            "/app/installation-requests",
+            get(installation_routes::installation_requests),
+        )
+        .route(
+            "/orgs/{org}/installation",
+            get(installation_routes::org_installation),
+        )
+        .route(
+            "/orgs/{org}/installations",
+            get(org_routes::org_installations),
+        )
+        .route("/orgs/{org}/audit-log", get(org_routes::org_audit_log))
+        .route(
+            "/organizations/{id}/audit-log",
+            get(org_routes::audit_log_by_id),
+        )
+        .route(
+            "/users/{user}/installation",
+            get(installation_routes::user_installation),
+        )
+        .route(
+            "/repos/{owner}/{repo}/installation",
+            get(installation_routes::repo_installation),
+        )
+        .route(
+            "/installation/repositories",
+            get(token_routes::installation_repositories),
+        )
+        .route("/installation/token", delete(token_routes::revoke_token))
         .route(
             "/app/hook/config",
             get(hook_routes::get_config).patch(hook_routes::patch_config),
@@ -493,6 +525,13 @@ macro_rules! try_response {
 
 #[path = "hook_routes.rs"]
 mod hook_routes;
+#[path = "installation_routes.rs"]
+mod installation_routes;
+#[path = "org_routes.rs"]
+mod org_routes;
+#[path = "token_routes.rs"]
+mod token_routes;
+pub use org_routes::NOT_ACCESSIBLE;
 #[path = "meta_routes.rs"]
 mod meta_routes;
 
@@ -583,454 +622,6 @@ fn link_header(base_url: &str, per_page: usize, page: usize, total: usize) -> Op
         links.push(format!("{}; rel=\"first\"", url(1)));
     }
     (!links.is_empty()).then(|| links.join(", "))
-}
-
-async fn list_installations(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Query(query): Query<PageQuery>,
-) -> Response {
-    let (api, web) = bases(&headers, shared.prefix);
-    let (per_page, page) = query.resolve();
-    // The page is copied out under the lock and rendered after it, as GitHub's servers
-    // answer concurrent requests in parallel.
-    let (app, total, chosen) = {
-        let mut state = shared.lock();
-        let app_id = try_response!(require_app(&state, &headers));
-        let Some(app) = state.app(app_id).cloned() else {
-            return error(404, "Not Found");
-        };
-        let (total, chosen) = state.installation_page(app_id, (page - 1) * per_page, per_page);
-        (app, total, chosen)
-    };
-    let render = Render {
-        api: &api,
-        web: &web,
-    };
-    let body: Vec<_> = chosen
-        .iter()
-        .map(|inst| render.installation_view(inst, &app))
-        .collect();
-    let rendered = Rendered::new(&body);
-    let link = link_header(&format!("{api}/app/installations"), per_page, page, total);
-    answer_rendered(
-        &mut shared.lock(),
-        Billing::App,
-        &headers,
-        StatusCode::OK,
-        rendered,
-        link,
-    )
-}
-
-fn installation_answer(
-    shared: &Shared,
-    headers: &HeaderMap,
-    find: impl Fn(&SimInstallation) -> bool,
-) -> Response {
-    let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, headers));
-    let (api, web) = bases(headers, shared.prefix);
-    let Some(app) = state.app(app_id).cloned() else {
-        return error(404, "Not Found");
-    };
-    let Some(inst) = state
-        .installations
-        .iter()
-        .find(|i| i.app_id == app_id && find(i))
-        .cloned()
-    else {
-        return error(404, "Not Found");
-    };
-    let body = Render {
-        api: &api,
-        web: &web,
-    }
-    .installation(&inst, &app);
-    answer(
-        &mut state,
-        Billing::App,
-        headers,
-        StatusCode::OK,
-        &body,
-        None,
-    )
-}
-
-/// `PUT`/`DELETE /app/installations/{id}/suspended` and `DELETE /app/installations/{id}`:
-/// 204 No Content, or GitHub's 404.
-fn change_installation(
-    shared: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-    change: impl FnOnce(&mut SimState, u64),
-) -> Response {
-    let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, headers));
-    let Some(id) = id.parse::<u64>().ok().filter(|id| {
-        state
-            .installations
-            .iter()
-            .any(|i| i.id == *id && i.app_id == app_id)
-    }) else {
-        return error(404, "Not Found");
-    };
-    change(&mut state, id);
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn suspend_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    change_installation(&shared, &headers, &id, |state, id| {
-        let now = state.now();
-        if let Some(inst) = state.installations.iter_mut().find(|i| i.id == id) {
-            inst.suspended_at.get_or_insert(now);
-        }
-    })
-}
-
-async fn unsuspend_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    change_installation(&shared, &headers, &id, |state, id| {
-        if let Some(inst) = state.installations.iter_mut().find(|i| i.id == id) {
-            inst.suspended_at = None;
-        }
-    })
-}
-
-async fn delete_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    change_installation(&shared, &headers, &id, |state, id| {
-        state.remove_installation(id);
-        state.tokens.retain(|_, token| token.installation_id != id);
-    })
-}
-
-/// `GET /app/installation-requests`: accounts whose members asked for the app to be installed.
-async fn installation_requests(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Query(query): Query<PageQuery>,
-) -> Response {
-    let mut state = shared.lock();
-    try_response!(require_app(&state, &headers));
-    let (api, web) = bases(&headers, shared.prefix);
-    let (per_page, page) = query.resolve();
-    let render = Render {
-        api: &api,
-        web: &web,
-    };
-    let epoch = state.now();
-    let all: Vec<Value> = (0..INSTALLATION_REQUESTS)
-        .map(|i| {
-            let (login, kind) = INSTALLATION_REQUEST_ACCOUNTS[i as usize];
-            json!({
-                "id": 7_000 + i,
-                "node_id": format!("MDE5OkludGVncmF0aW9uSW5zdGFsbFJlcXVlc3R7{i}"),
-                "account": render.account(6_000_000 + i, login, kind),
-                "requester": render.account(6_100_000 + i, &format!("{login}-member"), "User"),
-                "created_at": (epoch - chrono::Duration::days(3 + i as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            })
-        })
-        .collect();
-    let total = all.len();
-    let body: Vec<Value> = all
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
-    let link = link_header(
-        &format!("{api}/app/installation-requests"),
-        per_page,
-        page,
-        total,
-    );
-    answer(
-        &mut state,
-        Billing::App,
-        &headers,
-        StatusCode::OK,
-        &Value::Array(body),
-        link,
-    )
-}
-
-const INSTALLATION_REQUESTS: u64 = 3;
-const INSTALLATION_REQUEST_ACCOUNTS: [(&str, &str); 3] = [
-    ("pending-labs", "Organization"),
-    ("waiting-works", "Organization"),
-    ("hopeful-dev", "User"),
-];
-
-async fn get_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<u64>() else {
-        return error(404, "Not Found");
-    };
-    installation_answer(&shared, &headers, |inst| inst.id == id)
-}
-
-async fn org_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(org): Path<String>,
-) -> Response {
-    installation_answer(&shared, &headers, |inst| {
-        inst.account_type == "Organization" && inst.account_login.eq_ignore_ascii_case(&org)
-    })
-}
-
-async fn user_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(user): Path<String>,
-) -> Response {
-    installation_answer(&shared, &headers, |inst| {
-        inst.account_type == "User" && inst.account_login.eq_ignore_ascii_case(&user)
-    })
-}
-
-async fn repo_installation(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path((owner, repo)): Path<(String, String)>,
-) -> Response {
-    installation_answer(&shared, &headers, |inst| {
-        inst.account_login.eq_ignore_ascii_case(&owner)
-            && inst
-                .repositories
-                .iter()
-                .any(|r| r.name.eq_ignore_ascii_case(&repo))
-    })
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TokenBody {
-    #[serde(default)]
-    repositories: Option<Vec<String>>,
-    #[serde(default)]
-    repository_ids: Option<Vec<u64>>,
-    #[serde(default)]
-    permissions: Option<BTreeMap<String, String>>,
-}
-
-fn level_rank(level: &str) -> Option<u8> {
-    match level {
-        "read" => Some(1),
-        "write" => Some(2),
-        "admin" => Some(3),
-        _ => None,
-    }
-}
-
-async fn create_token(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let mut state = shared.lock();
-    let app_id = try_response!(require_app(&state, &headers));
-    let (api, web) = bases(&headers, shared.prefix);
-    let request: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
-        TokenBody::default()
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(request) => request,
-            Err(_) => return error(400, "Problems parsing JSON"),
-        }
-    };
-    let Ok(id) = id.parse::<u64>() else {
-        return error(404, "Not Found");
-    };
-    let Some(inst) = state
-        .installation(id)
-        .filter(|i| i.app_id == app_id)
-        .cloned()
-    else {
-        return error(404, "Not Found");
-    };
-    if inst.suspended_at.is_some() {
-        return error(403, "This installation has been suspended");
-    }
-    let mut repos = Vec::new();
-    for name in request.repositories.iter().flatten() {
-        let name = name.rsplit('/').next().unwrap_or(name);
-        match inst
-            .repositories
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name))
-        {
-            Some(repo) => repos.push(repo.clone()),
-            None => {
-                return error(
-                    422,
-                    "There is at least one repository that does not exist or is not accessible to the parent installation.",
-                );
-            }
-        }
-    }
-    for repo_id in request.repository_ids.iter().flatten() {
-        match inst.repositories.iter().find(|r| r.id == *repo_id) {
-            Some(repo) if !repos.iter().any(|r| r.id == repo.id) => repos.push(repo.clone()),
-            Some(_) => {}
-            None => {
-                return error(
-                    422,
-                    "There is at least one repository that does not exist or is not accessible to the parent installation.",
-                );
-            }
-        }
-    }
-    let permissions = match &request.permissions {
-        Some(wanted) if !wanted.is_empty() => {
-            for (name, level) in wanted {
-                let granted = inst.permissions.get(name).and_then(|l| level_rank(l));
-                match (level_rank(level), granted) {
-                    (Some(want), Some(have)) if want <= have => {}
-                    (None, _) => {
-                        return error(
-                            422,
-                            &format!(
-                                "The permission level '{level}' for '{name}' is not valid; use read, write or admin."
-                            ),
-                        );
-                    }
-                    _ => {
-                        return error(
-                            422,
-                            "The permissions requested are not granted to this installation.",
-                        );
-                    }
-                }
-            }
-            wanted.clone()
-        }
-        _ => inst.permissions.clone(),
-    };
-    let token = format!(
-        "ghs_{}",
-        rand::thread_rng()
-            .sample_iter(&rand::distributions::Alphanumeric)
-            .take(36)
-            .map(char::from)
-            .collect::<String>()
-    );
-    let expires_at = state.now() + chrono::Duration::hours(1);
-    let limited = !repos.is_empty();
-    state.tokens.insert(
-        token.clone(),
-        SimToken {
-            installation_id: inst.id,
-            expires_at,
-            permissions: permissions.clone(),
-            repository_ids: limited.then(|| repos.iter().map(|r| r.id).collect()),
-            revoked: false,
-            minted: std::time::Instant::now(),
-        },
-    );
-    let render = Render {
-        api: &api,
-        web: &web,
-    };
-    let mut body = json!({
-        "token": token,
-        "expires_at": expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "permissions": permissions,
-        "repository_selection": if limited { "selected" } else { inst.repository_selection.as_str() },
-    });
-    if limited {
-        body["repositories"] =
-            Value::Array(repos.iter().map(|r| render.repository(&inst, r)).collect());
-    }
-    answer(
-        &mut state,
-        Billing::App,
-        &headers,
-        StatusCode::CREATED,
-        &body,
-        None,
-    )
-}
-
-async fn revoke_token(State(shared): Sh, headers: HeaderMap) -> Response {
-    let mut state = shared.lock();
-    let (token, _) = try_response!(require_installation(&state, &headers));
-    if let Some(record) = state.tokens.get_mut(&token) {
-        record.revoked = true;
-    }
-    StatusCode::NO_CONTENT.into_response()
-}
-
-/// The repositories a token can reach.
-fn reachable(
-    state: &SimState,
-    token: &str,
-    installation_id: u64,
-) -> Option<(SimInstallation, Vec<usize>)> {
-    let inst = state.installation(installation_id)?.clone();
-    let record = state.tokens.get(token)?;
-    let indexes = (0..inst.repositories.len())
-        .filter(|&i| {
-            record
-                .repository_ids
-                .as_ref()
-                .is_none_or(|ids| ids.contains(&inst.repositories[i].id))
-        })
-        .collect();
-    Some((inst, indexes))
-}
-
-async fn installation_repositories(
-    State(shared): Sh,
-    headers: HeaderMap,
-    Query(query): Query<PageQuery>,
-) -> Response {
-    let mut state = shared.lock();
-    let (token, installation_id) = try_response!(require_installation(&state, &headers));
-    let (api, web) = bases(&headers, shared.prefix);
-    let Some((inst, indexes)) = reachable(&state, &token, installation_id) else {
-        return error(404, "Not Found");
-    };
-    let (per_page, page) = query.resolve();
-    let render = Render {
-        api: &api,
-        web: &web,
-    };
-    let repositories: Vec<Value> = indexes
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .map(|&i| render.repository(&inst, &inst.repositories[i]))
-        .collect();
-    let body = json!({ "total_count": indexes.len(), "repository_selection": inst.repository_selection, "repositories": repositories });
-    let link = link_header(
-        &format!("{api}/installation/repositories"),
-        per_page,
-        page,
-        indexes.len(),
-    );
-    answer(
-        &mut state,
-        Billing::Installation(installation_id),
-        &headers,
-        StatusCode::OK,
-        &body,
-        link,
-    )
 }
 
 async fn rate_limit(State(shared): Sh, headers: HeaderMap) -> Response {

@@ -4,11 +4,14 @@
 use crate::faults::{FaultKind, FaultRule};
 use crate::hooks::SimHook;
 use crate::model::{SimApp, SimInstallation, SimToken};
+use crate::orgs::SimOrg;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// GitHub's hourly budget per app and per installation (the base figure).
 pub const RATE_LIMIT: u64 = 5000;
+/// The audit log's own limit, per organization here (one user and address in a test).
+pub const AUDIT_LOG_PER_HOUR: usize = 1_750;
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Stats {
@@ -54,6 +57,14 @@ pub struct SimState {
     /// Installation tokens' hourly budget with its `x-ratelimit-*` headers. Off for
     /// Enterprise Server, where "rate limits are disabled by default" (GitHub's docs).
     pub rate_limits: bool,
+    /// Serving as an Enterprise Server (no plans: every organization has its audit log).
+    pub enterprise_server: bool,
+    /// Organizations' worlds (other apps, plan, audit log), made when first asked for.
+    pub orgs: HashMap<u64, SimOrg>,
+    /// Audit-log queries answered per organization in the last hour (their times).
+    pub audit_queries: HashMap<u64, VecDeque<DateTime<Utc>>>,
+    /// "1,750 queries per hour per user and IP address" (the endpoint's description).
+    pub audit_log_per_hour: usize,
     next_request_id: u64,
 }
 
@@ -77,6 +88,10 @@ impl SimState {
             token_replication: std::time::Duration::ZERO,
             client_id_issuer: true,
             rate_limits: true,
+            enterprise_server: false,
+            orgs: HashMap::new(),
+            audit_queries: HashMap::new(),
+            audit_log_per_hour: AUDIT_LOG_PER_HOUR,
             next_request_id: 0,
         }
     }
@@ -118,6 +133,53 @@ impl SimState {
         entry.used = (entry.used + cost).min(RATE_LIMIT);
         self.stats.rate_limit_points += cost;
         (*entry, RATE_LIMIT - entry.used)
+    }
+
+    /// The organization an installation is on, its world made the first time it is asked for.
+    /// `None` for an account that is not an organization with an installation here.
+    pub fn org(&mut self, login: &str) -> Option<&SimOrg> {
+        let inst = self.installations.iter().find(|i| {
+            i.account_type == "Organization" && i.account_login.eq_ignore_ascii_case(login)
+        })?;
+        let (id, login) = (inst.account_id, inst.account_login.clone());
+        let now = self.now();
+        // Enterprise Server has no plans: every organization there has its audit log.
+        let cloud = self.enterprise_server || crate::orgs::on_enterprise_cloud(id);
+        Some(
+            self.orgs
+                .entry(id)
+                .or_insert_with(|| crate::orgs::generate(id, &login, cloud, now)),
+        )
+    }
+
+    /// The organization with this account ID (the `/organizations/{id}/...` links).
+    pub fn org_login(&self, id: u64) -> Option<String> {
+        self.installations
+            .iter()
+            .find(|i| i.account_type == "Organization" && i.account_id == id)
+            .map(|i| i.account_login.clone())
+    }
+
+    /// Counts an audit-log query against the hour's limit: `Err(seconds)` until the oldest
+    /// leaves the window when it is used up.
+    pub fn audit_query(&mut self, org_id: u64) -> Result<(), i64> {
+        let now = self.now();
+        let limit = self.audit_log_per_hour;
+        let times = self.audit_queries.entry(org_id).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now - *t >= chrono::Duration::hours(1))
+        {
+            times.pop_front();
+        }
+        if times.len() >= limit {
+            let oldest = times.front().copied().unwrap_or(now);
+            return Err((oldest + chrono::Duration::hours(1) - now)
+                .num_seconds()
+                .max(1));
+        }
+        times.push_back(now);
+        Ok(())
     }
 
     pub fn app(&self, app_id: u64) -> Option<&SimApp> {

@@ -1,5 +1,6 @@
 //! The GitHub REST client: the endpoints Appwarden uses, over [`client::GitHubClient`].
 
+pub mod audit_log;
 pub mod client;
 pub mod error;
 pub mod hooks;
@@ -7,7 +8,9 @@ pub mod link;
 pub mod listing;
 pub mod meta;
 pub mod models;
+pub mod orgs;
 
+pub use audit_log::{AuditEvent, AuditInclude, AuditOrder, AuditPage, AuditQuery};
 pub use client::{Auth, ClientOptions, GitHubClient, RateLimitWait, WaitObserver};
 pub use error::{ApiError, GitHubError, RateLimitKind};
 pub use hooks::{
@@ -17,6 +20,7 @@ pub use hooks::{
 pub use listing::{ListError, Listing, ListingSnapshot, PageEvent, SnapshotPage};
 pub use meta::Meta;
 pub use models::*;
+pub use orgs::OrgInstallations;
 
 use crate::jwt::JwtSigner;
 use crate::secret::AccessToken;

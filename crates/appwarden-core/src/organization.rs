@@ -1,0 +1,418 @@
+//! Working on an organization through the app's installation there: find the installation
+//! (`GET /orgs/{org}/installation`), say which permission it lacks before asking GitHub,
+//! mint a token scoped to just the permission the call needs, and make the calls: the
+//! organization's installed apps and its audit log. GitHub's "Resource not accessible by
+//! integration" becomes the same missing-permission error, never a key problem.
+
+use crate::error::{Error, ErrorCode};
+use crate::github::{
+    AuditEvent, AuditOrder, AuditQuery, GitHubError, Installation, OrgInstallations, Permissions,
+    TokenRequest,
+};
+use crate::secret::AccessToken;
+use crate::session::AppSession;
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+/// A permission an organization endpoint needs, at a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    /// GitHub's name (`organization_administration`).
+    pub permission: &'static str,
+    /// `read` or `write`.
+    pub level: &'static str,
+}
+
+/// The organization's Administration permission, read: its installed apps and audit log.
+pub const ADMINISTRATION_READ: Needs = Needs {
+    permission: "organization_administration",
+    level: "read",
+};
+
+impl Needs {
+    /// The permission as GitHub's settings page names it.
+    pub fn label(&self) -> String {
+        let label = match self.permission {
+            "organization_administration" => "Administration",
+            "organization_personal_access_tokens" => "Personal access tokens",
+            "organization_personal_access_token_requests" => "Personal access token requests",
+            other => other,
+        };
+        format!("organization permission \"{label}\" ({})", self.level)
+    }
+
+    fn met_by(&self, granted: Option<&str>) -> bool {
+        let rank = |level: &str| match level {
+            "read" => 1,
+            "write" => 2,
+            "admin" => 3,
+            _ => 0,
+        };
+        granted.is_some_and(|g| rank(g) >= rank(self.level))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error(
+        "The app's installation on {org} does not have the {needs_label}{granted}, needed for {what}.",
+        needs_label = needs.label(),
+        granted = granted.as_deref().map(|g| format!(": it has {g}")).unwrap_or_default()
+    )]
+    MissingPermission {
+        org: String,
+        needs: Needs,
+        granted: Option<String>,
+        /// What was being done ("listing the installed apps").
+        what: &'static str,
+    },
+    #[error(
+        "{org}'s audit log is not offered through GitHub's API (GitHub answered 404 although the app is installed there): the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)."
+    )]
+    NotAvailable { org: String, source: GitHubError },
+    /// GitHub refused the audit log's search phrase (422).
+    #[error("GitHub refused the audit-log search phrase: {}", source.api().map(|a| a.message.as_str()).unwrap_or(""))]
+    PhraseRefused { source: GitHubError },
+    #[error("{0}")]
+    Organization(String),
+}
+
+impl OrgError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            OrgError::MissingPermission { .. } => ErrorCode::MissingPermission,
+            OrgError::NotAvailable { .. } => ErrorCode::NotAvailable,
+            OrgError::PhraseRefused { .. } | OrgError::Organization(_) => ErrorCode::InvalidInput,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            OrgError::MissingPermission { org, needs, .. } => Some(format!(
+                "Give the app the {} in its settings (Permissions & events), then have an owner of {org} accept the new permissions on the installation's page.",
+                needs.label()
+            )),
+            OrgError::NotAvailable { .. } => Some(
+                "Upgrading the organization to GitHub Enterprise Cloud makes it available; its owners can also read it in the organization's settings."
+                    .to_owned(),
+            ),
+            OrgError::PhraseRefused { .. } => Some(
+                "The audit log searches qualifiers, not text: action:CATEGORY or action:CATEGORY.ACTION, actor:LOGIN, user:LOGIN, repo:ORG/REPO, operation:create, created:>=YYYY-MM-DD, each negated with a leading -."
+                    .to_owned(),
+            ),
+            OrgError::Organization(_) => None,
+        }
+    }
+
+    /// The GitHub answer behind it, if one was received.
+    pub fn github(&self) -> Option<&GitHubError> {
+        match self {
+            OrgError::NotAvailable { source, .. } | OrgError::PhraseRefused { source } => {
+                Some(source)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The app's installation on an organization and a token scoped to one permission.
+#[derive(Debug)]
+pub struct OrgAccess {
+    pub org: String,
+    pub installation: Installation,
+    pub token: AccessToken,
+    pub needs: Needs,
+}
+
+/// What an audit-log read did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditRead {
+    pub events: usize,
+    pub pages: usize,
+    /// Whether it stopped at the limit (or when told to) with more left.
+    pub stopped_early: bool,
+}
+
+/// An organization login as the user typed it: `@acme`, ` acme ` → `acme`.
+pub fn org_login(text: &str) -> Result<String, Error> {
+    let login = text.trim().trim_start_matches('@');
+    let valid = !login.is_empty()
+        && login.len() <= 39
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !login.starts_with('-');
+    if valid {
+        Ok(login.to_owned())
+    } else {
+        Err(OrgError::Organization(format!(
+            "'{}' is not an organization login: give the name in its github.com address (github.com/LOGIN).",
+            text.trim()
+        ))
+        .into())
+    }
+}
+
+impl AppSession {
+    /// The app's installation on `org`, with a token scoped to `needs` alone. Refused before
+    /// minting when the installation's grant lacks it.
+    pub async fn org_access(
+        &self,
+        org: &str,
+        needs: Needs,
+        what: &'static str,
+    ) -> Result<OrgAccess, Error> {
+        let org = org_login(org)?;
+        let installation = self.client.org_installation(&self.signer, &org).await?;
+        let granted = installation.permissions.get(needs.permission).cloned();
+        if !needs.met_by(granted.as_deref()) {
+            return Err(OrgError::MissingPermission {
+                org,
+                needs,
+                granted,
+                what,
+            }
+            .into());
+        }
+        let request = TokenRequest {
+            permissions: Permissions::from([(needs.permission.to_owned(), needs.level.to_owned())]),
+            ..TokenRequest::default()
+        };
+        let (token, _) = self.token(installation.id, &request).await?;
+        Ok(OrgAccess {
+            org,
+            installation,
+            token: token.token,
+            needs,
+        })
+    }
+
+    /// Every GitHub App installed on the organization (ours among them).
+    pub async fn installed_apps(&self, org: &str) -> Result<OrgInstallations, Error> {
+        const WHAT: &str = "listing the installed apps";
+        let access = self.org_access(org, ADMINISTRATION_READ, WHAT).await?;
+        self.client
+            .org_installations(&access.token, &access.org)
+            .await
+            .map_err(|err| access.refused(err, WHAT, false))
+    }
+
+    /// Reads the organization's audit log page by page, handing each page to `on_page`
+    /// (which may stop it), until the log ends or `limit` events were handed over.
+    pub async fn audit_log(
+        &self,
+        org: &str,
+        query: &AuditQuery,
+        limit: Option<usize>,
+        mut on_page: impl FnMut(&[AuditEvent]) -> ControlFlow<()> + Send,
+    ) -> Result<AuditRead, Error> {
+        const WHAT: &str = "reading the audit log";
+        let access = self.org_access(org, ADMINISTRATION_READ, WHAT).await?;
+        let mut query = query.clone();
+        let limit = limit.unwrap_or(usize::MAX);
+        if query.per_page == 0 {
+            query.per_page = 100;
+        }
+        query.per_page = query.per_page.min(limit).clamp(1, 100);
+        let mut read = AuditRead::default();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .audit_log_page(&access.token, &access.org, &query, after.as_deref())
+                .await
+                .map_err(|err| access.refused(err, WHAT, true))?;
+            read.pages += 1;
+            let room = limit - read.events;
+            // `created:>=` is a day; what came before `since` on that day is left out, and
+            // newest first, the first such event ends the read.
+            let before_since = |e: &AuditEvent| {
+                query
+                    .since
+                    .is_some_and(|since| e.at().is_some_and(|at| at < since))
+            };
+            let reached_since =
+                query.order == AuditOrder::Desc && page.events.iter().any(before_since);
+            let kept: Vec<AuditEvent> = page
+                .events
+                .into_iter()
+                .filter(|e| !before_since(e))
+                .take(room)
+                .collect();
+            read.events += kept.len();
+            let stop = on_page(&kept).is_break();
+            let more = page.after.is_some() && !reached_since;
+            if !more {
+                break;
+            }
+            if stop || read.events >= limit {
+                read.stopped_early = true;
+                break;
+            }
+            after = page.after;
+        }
+        Ok(read)
+    }
+}
+
+impl OrgAccess {
+    /// GitHub's refusal of a call made with this access, in plain words where it can be.
+    /// `absent_is_unavailable`: a 404 means the plan does not offer it (the organization and
+    /// the app's installation on it were just found).
+    fn refused(&self, err: GitHubError, what: &'static str, absent_is_unavailable: bool) -> Error {
+        match err.api() {
+            Some(api)
+                if api.status == 403 && api.message.contains("not accessible by integration") =>
+            {
+                OrgError::MissingPermission {
+                    org: self.org.clone(),
+                    needs: self.needs,
+                    granted: self
+                        .installation
+                        .permissions
+                        .get(self.needs.permission)
+                        .cloned(),
+                    what,
+                }
+                .into()
+            }
+            Some(api) if api.status == 404 && absent_is_unavailable => OrgError::NotAvailable {
+                org: self.org.clone(),
+                source: err,
+            }
+            .into(),
+            Some(api) if api.status == 422 && absent_is_unavailable => {
+                OrgError::PhraseRefused { source: err }.into()
+            }
+            _ => err.into(),
+        }
+    }
+}
+
+/// Permissions compared across installations: for each permission any of them has, each
+/// installation's level (or none). What the window's side-by-side table shows.
+pub fn permission_matrix(installations: &[Installation]) -> BTreeMap<String, Vec<Option<String>>> {
+    let mut matrix: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    for inst in installations {
+        for name in inst.permissions.keys() {
+            matrix.entry(name.clone()).or_default();
+        }
+    }
+    for (name, column) in matrix.iter_mut() {
+        *column = installations
+            .iter()
+            .map(|inst| inst.permissions.get(name).cloned())
+            .collect();
+    }
+    matrix
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_logins_are_checked_before_anything_is_asked() {
+        assert_eq!(org_login(" @acme-labs ").unwrap(), "acme-labs");
+        for bad in ["", "acme/labs", "-acme", "a b", &"x".repeat(40)] {
+            let err = org_login(bad).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_permission_is_met_by_its_level_or_a_higher_one() {
+        assert!(ADMINISTRATION_READ.met_by(Some("read")));
+        assert!(ADMINISTRATION_READ.met_by(Some("write")));
+        assert!(!ADMINISTRATION_READ.met_by(None));
+        let write = Needs {
+            permission: "organization_personal_access_tokens",
+            level: "write",
+        };
+        assert!(!write.met_by(Some("read")));
+    }
+
+    fn access(granted: Option<&str>) -> OrgAccess {
+        let mut installation: Installation = serde_json::from_value(serde_json::json!({
+            "id": 7, "repository_selection": "all", "app_id": 1,
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        if let Some(level) = granted {
+            installation.permissions = std::sync::Arc::new(Permissions::from([(
+                "organization_administration".to_owned(),
+                level.to_owned(),
+            )]));
+        }
+        OrgAccess {
+            org: "acme".into(),
+            installation,
+            token: AccessToken::new("ghs_x"),
+            needs: ADMINISTRATION_READ,
+        }
+    }
+
+    fn answered(status: u16, message: &str) -> GitHubError {
+        GitHubError::Api(crate::github::ApiError {
+            endpoint: "GET /orgs/acme/audit-log".into(),
+            status,
+            message: message.into(),
+            documentation_url: None,
+            request_id: Some("R1".into()),
+            rate_limit_reset: None,
+        })
+    }
+
+    #[test]
+    fn github_refusals_become_what_they_mean() {
+        let access = access(Some("read"));
+        let err = access.refused(
+            answered(403, "Resource not accessible by integration"),
+            "reading the audit log",
+            true,
+        );
+        assert_eq!(err.code(), ErrorCode::MissingPermission);
+        assert!(err.to_string().contains("it has read"), "{err}");
+        let err = access.refused(answered(404, "Not Found"), "reading the audit log", true);
+        assert_eq!(err.code(), ErrorCode::NotAvailable);
+        assert_eq!(err.github().and_then(|g| g.request_id()), Some("R1"));
+        let err = access.refused(
+            answered(404, "Not Found"),
+            "listing the installed apps",
+            false,
+        );
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        let err = access.refused(
+            answered(422, "Validation Failed"),
+            "reading the audit log",
+            true,
+        );
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert!(err.hint().unwrap().contains("qualifiers"));
+        // A rate limit stays a rate limit, never a permissions problem.
+        let limited = GitHubError::RateLimited {
+            endpoint: "GET /orgs/acme/audit-log".into(),
+            kind: crate::github::RateLimitKind::Secondary,
+            reset_at: None,
+            message: "You have exceeded a secondary rate limit.".into(),
+            request_id: None,
+        };
+        let err = access.refused(limited, "reading the audit log", true);
+        assert_eq!(err.code(), ErrorCode::RateLimited);
+    }
+
+    #[test]
+    fn a_missing_permission_names_it_and_what_to_do() {
+        let err: Error = OrgError::MissingPermission {
+            org: "acme".into(),
+            needs: ADMINISTRATION_READ,
+            granted: None,
+            what: "reading the audit log",
+        }
+        .into();
+        assert_eq!(err.code(), ErrorCode::MissingPermission);
+        assert_eq!(
+            err.to_string(),
+            "The app's installation on acme does not have the organization permission \"Administration\" (read), needed for reading the audit log."
+        );
+        assert!(err.hint().unwrap().contains("accept the new permissions"));
+    }
+}
