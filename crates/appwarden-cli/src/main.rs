@@ -9,14 +9,18 @@
 mod apps;
 mod args;
 mod commands;
+mod git_credential;
 mod hooks;
 mod input;
+mod installation_admin;
 mod installations;
+mod local_store;
 mod org;
 mod output;
 mod pkcs11;
 mod progress;
 mod shell;
+mod tokens;
 
 use clap::Parser;
 
