@@ -1326,3 +1326,171 @@ async fn webhook_source_ranges_are_shown_and_saved_as_nginx_lines() {
     app.el("signature-dialog").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_exported() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 3,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), "Org bot", &sim.api_url());
+    let saved = home.path().join("audit.jsonl");
+    let saved_env = saved.to_string_lossy().into_owned();
+    let app = Desktop::start(
+        "organization",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_TEST_SAVE_PATH", &saved_env)],
+    )
+    .await;
+    let org = sim.installations()[0].clone();
+    assert_eq!(org.account_type, "Organization");
+    let world = sim.org(&org.account_login).unwrap();
+
+    // From the installation's details to its organization.
+    app.wait_text("installation-row", |t| t.contains(&org.account_login))
+        .await;
+    let rows = app
+        .driver
+        .find_all(By::Css("[data-testid=installation-row]"))
+        .await
+        .unwrap();
+    for row in rows {
+        if row.text().await.unwrap().contains(&org.account_login) {
+            row.click().await.unwrap();
+            break;
+        }
+    }
+    app.el("open-organization").await.click().await.unwrap();
+    let total = world.other_apps.len() + 1;
+    app.wait_text("org-apps-shown", |t| t == total.to_string())
+        .await;
+
+    // Who can write contents: one click, the same apps as ghsim's grants say.
+    let writers: Vec<String> = world
+        .other_apps
+        .iter()
+        .filter(|(_, i)| {
+            i.permissions
+                .get("contents")
+                .is_some_and(|l| l == "write" || l == "admin")
+        })
+        .map(|(a, _)| a.slug.clone())
+        .collect();
+    assert!(!writers.is_empty());
+    app.el("question-contents").await.click().await.unwrap();
+    app.wait_text("org-apps-shown", |t| t == writers.len().to_string())
+        .await;
+    let mut shown = Vec::new();
+    for slug in app
+        .driver
+        .find_all(By::Css("[data-testid=org-app-slug]"))
+        .await
+        .unwrap()
+    {
+        shown.push(slug.text().await.unwrap());
+    }
+    let mut expected = writers.clone();
+    expected.sort();
+    assert_eq!(shown, expected);
+
+    // Two of them side by side: one row per permission either has.
+    let boxes = app
+        .driver
+        .find_all(By::Css("[data-testid=org-app-compare]"))
+        .await
+        .unwrap();
+    boxes[0].click().await.unwrap();
+    boxes[1].click().await.unwrap();
+    app.el("compare-matrix").await;
+    let compared: std::collections::BTreeSet<&String> = world
+        .other_apps
+        .iter()
+        .filter(|(a, _)| a.slug == expected[0] || a.slug == expected[1])
+        .flat_map(|(_, i)| i.permissions.keys())
+        .collect();
+    let lines = app
+        .driver
+        .find_all(By::Css("[data-testid=compare-row]"))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), compared.len());
+    app.shot("01-installed-apps-compared").await;
+
+    // The audit log: app installations over the last 90 days, every page read.
+    app.el("org-tab-audit").await.click().await.unwrap();
+    app.choose("audit-preset", "integration_installation").await;
+    app.choose("audit-since", "90").await;
+    app.el("audit-search").await.click().await.unwrap();
+    let since = (chrono::Utc::now() - chrono::Duration::days(90)).date_naive();
+    let since_ms = since
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let matching: Vec<&ghsim::orgs::AuditEvent> = world
+        .audit
+        .iter()
+        .filter(|e| {
+            !e.git && e.at_ms >= since_ms && e.action.starts_with("integration_installation.")
+        })
+        .collect();
+    let status = app
+        .wait_text("audit-status", |t| t.contains("events in"))
+        .await;
+    assert!(
+        status.starts_with(&format!("{} events in", matching.len().min(1000))),
+        "{status}"
+    );
+    let sent = app.el("audit-phrase-sent").await.text().await.unwrap();
+    assert!(
+        sent.starts_with("action:integration_installation created:>="),
+        "{sent}"
+    );
+
+    // Searched in the window, then exported as shown: one event per line, as GitHub sent it.
+    app.paste("audit-filter", "integration_installation.create")
+        .await;
+    let creations = matching
+        .iter()
+        .filter(|e| e.action == "integration_installation.create")
+        .count();
+    app.wait_text("audit-shown", |t| t == creations.to_string())
+        .await;
+    app.el("audit-row-open").await.click().await.unwrap();
+    let details = app.el("audit-details").await.text().await.unwrap();
+    assert!(details.contains("_document_id"), "{details}");
+    app.shot("02-audit-log").await;
+    app.el("audit-export").await.click().await.unwrap();
+    app.wait_text("audit-exported", |t| {
+        t.starts_with(&format!("{creations} events saved"))
+    })
+    .await;
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let exported: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(exported.len(), creations);
+    assert!(
+        exported
+            .iter()
+            .all(|e| e["action"] == "integration_installation.create"
+                && e["org"] == org.account_login.as_str())
+    );
+
+    // Without the permission, the tab says which one, before anything is minted.
+    sim.set_permission(org.id, "organization_administration", None);
+    let minted = sim.minted_tokens().len();
+    app.el("audit-search").await.click().await.unwrap();
+    app.wait_text("error", |t| {
+        t.contains("The installation lacks a permission") && t.contains("\"Administration\" (read)")
+    })
+    .await;
+    assert_eq!(sim.minted_tokens().len(), minted);
+    app.shot("03-missing-permission").await;
+    app.quit().await;
+}

@@ -3,7 +3,7 @@
 //! IPC once, inbound, and never comes back.
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
-use appwarden_core::github::{App, ClientOptions, GitHubClient};
+use appwarden_core::github::{App, AuditEvent, ClientOptions, GitHubClient};
 use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::source_ranges::SourceRanges;
@@ -29,6 +29,8 @@ pub struct DesktopState {
     described: Mutex<HashMap<String, App>>,
     /// Each app's webhook source ranges as last shown, for their export.
     source_ranges: Mutex<HashMap<String, SourceRanges>>,
+    /// The audit events last read for each app and organization, for their export.
+    audit_events: Mutex<HashMap<(String, String), Arc<Vec<AuditEvent>>>>,
 }
 
 /// A minted token the window is showing. The window refers to it by handle to copy or revoke
@@ -64,6 +66,7 @@ impl DesktopState {
             held_tokens: Mutex::new(HashMap::new()),
             described: Mutex::new(HashMap::new()),
             source_ranges: Mutex::new(HashMap::new()),
+            audit_events: Mutex::new(HashMap::new()),
         }
     }
 
@@ -161,6 +164,24 @@ impl DesktopState {
     }
 
     /// Keeps what `GET /app` said about an app.
+    pub fn remember_audit_events(&self, name: &str, org: &str, events: Vec<AuditEvent>) {
+        let key = (
+            name.to_owned(),
+            org.trim().trim_start_matches('@').to_ascii_lowercase(),
+        );
+        if let Ok(mut kept) = self.audit_events.lock() {
+            kept.insert(key, Arc::new(events));
+        }
+    }
+
+    pub fn audit_events(&self, name: &str, org: &str) -> Option<Arc<Vec<AuditEvent>>> {
+        let key = (
+            name.to_owned(),
+            org.trim().trim_start_matches('@').to_ascii_lowercase(),
+        );
+        self.audit_events.lock().ok()?.get(&key).cloned()
+    }
+
     pub fn remember_description(&self, name: &str, app: &App) {
         self.described
             .lock()

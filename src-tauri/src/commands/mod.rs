@@ -5,6 +5,7 @@ pub mod apps;
 pub mod hardware;
 pub mod installations;
 pub mod keys;
+pub mod organization;
 pub mod save;
 pub mod system;
 pub mod tokens;

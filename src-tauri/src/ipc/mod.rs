@@ -14,10 +14,12 @@ use ts_rs::TS;
 mod about;
 mod hardware;
 mod installations;
+mod organization;
 mod webhook;
 pub use about::*;
 pub use hardware::*;
 pub use installations::*;
+pub use organization::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.

@@ -44,6 +44,10 @@ import type { TokenScope } from "./bindings/TokenScope";
 import type { WebhookConfigChange } from "./bindings/WebhookConfigChange";
 import type { SourceRangesView } from "./bindings/SourceRangesView";
 import type { WebhookConfigView } from "./bindings/WebhookConfigView";
+import type { AuditOutcome } from "./bindings/AuditOutcome";
+import type { AuditProgress } from "./bindings/AuditProgress";
+import type { AuditSearch } from "./bindings/AuditSearch";
+import type { OrgAppsView } from "./bindings/OrgAppsView";
 
 /** Anything thrown by a command, normalised to an IpcError. */
 export function asIpcError(err: unknown): IpcError {
@@ -143,6 +147,14 @@ export const api = {
   copyToken: (handle: number, cloneTarget: string | null, clearAfterSecs: number | null) =>
     call<void>("copy_token", { handle, cloneTarget, clearAfterSecs }),
   webhookConfig: (name: string) => call<WebhookConfigView>("webhook_config", { name }),
+  orgInstalledApps: (name: string, org: string) => call<OrgAppsView>("org_installed_apps", { name, org }),
+  orgAuditLog: (name: string, org: string, search: AuditSearch, onPage: (progress: AuditProgress) => void) => {
+    const channel = new Channel<AuditProgress>();
+    channel.onmessage = onPage;
+    return call<AuditOutcome>("org_audit_log", { name, org, search, onPage: channel });
+  },
+  exportAuditLog: (name: string, org: string, indexes: number[]) =>
+    call<ExportOutcome | null>("export_audit_log", { name, org, indexes }),
   webhookSourceRanges: (name: string) => call<SourceRangesView>("webhook_source_ranges", { name }),
   exportSourceRanges: (name: string, format: "cidr" | "nginx") =>
     call<ExportOutcome | null>("export_source_ranges", { name, format }),

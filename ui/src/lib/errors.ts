@@ -54,6 +54,10 @@ export function errorTitle(error: IpcError): string {
       return "The token's PIN is locked";
     case "token_unavailable":
       return "The hardware token is not available";
+    case "missing_permission":
+      return "The installation lacks a permission";
+    case "not_available":
+      return "Not offered for this account";
   }
 }
 

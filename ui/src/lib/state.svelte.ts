@@ -13,7 +13,7 @@ import type { OrphanKey } from "./bindings/OrphanKey";
 import type { Settings } from "./bindings/Settings";
 import { type Filters, type Row, listedRow, noFilters, toRow } from "./installations";
 
-export type Tab = "installations" | "keys" | "webhook" | "overview";
+export type Tab = "installations" | "keys" | "webhook" | "organization" | "overview";
 
 /** While a listing streams, what arrived is shown at most this often (the first page at once). */
 const SHOW_EVERY_MS = 150;
@@ -65,6 +65,15 @@ class AppState {
   /** Keyring entries no app uses, left by an interrupted change; offered for clean-up. */
   orphans = $state<OrphanKey[]>([]);
   orphanError = $state<IpcError | null>(null);
+
+  /** The organization the Organization view shows, per app. */
+  organization = $state<Record<string, string>>({});
+
+  /** Opens the Organization view on an organization (from an installation's details). */
+  showOrganization(name: string, login: string) {
+    this.organization = { ...this.organization, [name]: login };
+    this.tab = "organization";
+  }
 
   /** Opens an app's installations with some filters set (from the overview's counts). */
   showInstallations(name: string, filters: Partial<Filters>) {

@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for a UI to decide how to present it.
  */
-export type ErrorCode = "invalid_key" | "invalid_input" | "not_found" | "conflict" | "key_rejected" | "clock_skew" | "rate_limited" | "forbidden" | "ip_allow_list" | "suspended" | "network" | "untrusted_certificate" | "timeout" | "github_unavailable" | "invalid_response" | "keyring_unavailable" | "keyring_locked" | "keyring_missing" | "config" | "incomplete" | "pin_required" | "pin_incorrect" | "pin_locked" | "token_unavailable";
+export type ErrorCode = "invalid_key" | "invalid_input" | "not_found" | "conflict" | "key_rejected" | "clock_skew" | "rate_limited" | "forbidden" | "ip_allow_list" | "suspended" | "network" | "untrusted_certificate" | "timeout" | "github_unavailable" | "invalid_response" | "keyring_unavailable" | "keyring_locked" | "keyring_missing" | "config" | "incomplete" | "pin_required" | "pin_incorrect" | "pin_locked" | "token_unavailable" | "missing_permission" | "not_available";
