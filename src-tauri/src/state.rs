@@ -13,6 +13,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// An app's name and an organization's login (lower case).
+type AppAndOrg = (String, String);
+
 pub struct DesktopState {
     pub store: AppStore,
     pub clock: Arc<dyn Clock>,
@@ -30,7 +33,7 @@ pub struct DesktopState {
     /// Each app's webhook source ranges as last shown, for their export.
     source_ranges: Mutex<HashMap<String, SourceRanges>>,
     /// The audit events last read for each app and organization, for their export.
-    audit_events: Mutex<HashMap<(String, String), Arc<Vec<AuditEvent>>>>,
+    audit_events: Mutex<HashMap<AppAndOrg, Arc<Vec<AuditEvent>>>>,
 }
 
 /// A minted token the window is showing. The window refers to it by handle to copy or revoke
