@@ -41,7 +41,15 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
     })
     .await;
     let api = sim.api_url();
-    let app = Desktop::start("admin-flow", &keyring, home.path(), &[]).await;
+    let saved = home.path().join("activity-shown.jsonl");
+    let saved_env = saved.to_string_lossy().into_owned();
+    let app = Desktop::start(
+        "admin-flow",
+        &keyring,
+        home.path(),
+        &[("APPWARDEN_TEST_SAVE_PATH", &saved_env)],
+    )
+    .await;
     let config_file = app.config_dir.join("config.toml");
 
     // First run: the add-app dialog is open.
@@ -207,6 +215,39 @@ async fn an_administrator_adds_an_app_browses_mints_and_revokes() {
     app.el("compare").await.click().await.unwrap();
     app.el("not-on-github").await;
     app.shot("10-fingerprints-mismatch").await;
+
+    // The activity record: what was done, newest first, its chain intact; token minted and
+    // revoked shown by their outcome, never the token; the revocation exported on its own.
+    app.el("open-activity").await.click().await.unwrap();
+    app.wait_text("activity-shown", |t| t == "3").await;
+    let mut actions = Vec::new();
+    for row in app
+        .driver
+        .find_all(By::Css("[data-testid=activity-row]"))
+        .await
+        .unwrap()
+    {
+        actions.push(row.text().await.unwrap());
+    }
+    assert!(actions[0].contains("token.revoked"), "{actions:?}");
+    assert!(actions[1].contains("token.minted"), "{actions:?}");
+    assert!(actions[2].contains("app.added"), "{actions:?}");
+    assert!(actions.iter().all(|a| !a.contains(&token)));
+    let chain = app.el("activity-chain").await.text().await.unwrap();
+    assert!(chain.contains("chain intact"), "{chain}");
+    app.choose("activity-action", "token").await;
+    app.wait_text("activity-shown", |t| t == "2").await;
+    app.paste("activity-search", "revoked").await;
+    app.wait_text("activity-shown", |t| t == "1").await;
+    app.shot("11-activity").await;
+    app.el("activity-export").await.click().await.unwrap();
+    app.wait_text("activity-exported", |t| t.starts_with("1 entries saved"))
+        .await;
+    let exported = std::fs::read_to_string(&saved).unwrap();
+    let line: serde_json::Value = serde_json::from_str(exported.trim()).unwrap();
+    assert_eq!(line["action"], "token.revoked");
+    assert_eq!(line["outcome"], "succeeded");
+    assert!(!exported.contains(&token));
 
     app.quit().await;
 }

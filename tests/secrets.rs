@@ -184,13 +184,107 @@ async fn the_cli_at_trace_level_leaks_no_secret() {
         };
         assert_clean(&allowed, &format!("the output of `{label}`"), &out.stdout);
     }
-    for file in files_under(env.home.path()) {
+    let record = env
+        .home
+        .path()
+        .join(".local/share/appwarden/activity.jsonl");
+    let swept = files_under(env.home.path());
+    assert!(
+        swept.contains(&record),
+        "the activity record is among the files swept"
+    );
+    for file in swept {
         assert_clean(
             &patterns,
             &file.display().to_string(),
             &std::fs::read(&file).unwrap_or_default(),
         );
     }
+
+    // The activity record holds exactly the changes made, in order, each with its outcome.
+    let out = run(&["activity", "--json"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let entries: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let actions: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("app.added", "succeeded"),
+            ("key.added", "succeeded"),
+            ("token.minted", "succeeded"),
+            ("token.minted", "succeeded"),
+            ("token.revoked", "succeeded"),
+            ("webhook.config_changed", "succeeded"),
+            ("key.removed", "succeeded"),
+            ("app.removed", "succeeded"),
+        ]
+    );
+    assert!(entries.iter().all(|e| e["app"] == "Sweep"), "{entries:?}");
+    assert_eq!(entries[2]["target"], format!("installation {id}").as_str());
+    assert!(
+        entries[2]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("all repositories; all permissions; expires "),
+        "{}",
+        entries[2]
+    );
+    assert_eq!(entries[5]["detail"], "secret replaced");
+    // GitHub's request ID for each change made on GitHub.
+    for entry in &entries[2..6] {
+        assert!(
+            entry["request_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("SIM")),
+            "{entry}"
+        );
+    }
+    let out = run(&["activity", "verify"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("8 entries"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A removed line and an edited one are found, each at the line after it.
+    let kept = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = kept.lines().collect();
+    let without_third: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, l)| *l)
+        .collect();
+    std::fs::write(&record, without_third.join("\n") + "\n").unwrap();
+    let out = run(&["activity", "verify"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("line 3 breaks the chain"),
+        "{}",
+        text(&out.stdout)
+    );
+    let mut edited: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    edited[4] = edited[4].replace("\"succeeded\"", "\"failed\"");
+    std::fs::write(&record, edited.join("\n") + "\n").unwrap();
+    let out = run(&["activity", "verify"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("line 6 breaks the chain"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 /// Records every IPC request and answer: Tauri's IPC on Linux is `fetch` to `ipc://`.

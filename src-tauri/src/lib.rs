@@ -1,6 +1,7 @@
 //! Appwarden's desktop shell: a Tauri window whose web UI calls the commands in
 //! [`commands`], each a thin call into appwarden-core. Types crossing IPC live in [`ipc`].
 
+mod activity_record;
 pub mod commands;
 pub mod ipc;
 mod memory;
@@ -69,6 +70,12 @@ pub fn run() {
     let demo = std::env::var("APPWARDEN_DEMO").is_ok_and(|v| v == "1");
     // Every session tells the window when it waits out a rate limit.
     let window_handle = Arc::new(OnceLock::new());
+    // Every change the window makes is recorded; the record's failures are told to it.
+    let activity = activity_record::log(clock::system(), window_handle.clone());
+    let store = match &activity {
+        Some(log) => store.with_activity(log.clone()),
+        None => store,
+    };
     let options = ClientOptions {
         on_rate_limit_wait: Some(rate_limits::observer(window_handle.clone())),
         ..ClientOptions::default()
@@ -77,12 +84,9 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state::DesktopState::new(
-            store,
-            clock::system(),
-            options,
-            demo,
-        ))
+        .manage(
+            state::DesktopState::new(store, clock::system(), options, demo).with_activity(activity),
+        )
         .setup(move |app| {
             let _ = window_handle.set(app.handle().clone());
             if let Some(window) = app.get_webview_window("main") {
@@ -117,6 +121,8 @@ pub fn run() {
             commands::organization::org_installed_apps,
             commands::organization::org_audit_log,
             commands::organization::export_audit_log,
+            commands::activity::activity_entries,
+            commands::activity::export_activity,
             commands::tokens::mint_token,
             commands::tokens::revoke_token,
             commands::tokens::copy_token,

@@ -3,6 +3,7 @@
 //! IPC once, inbound, and never comes back.
 
 use crate::ipc::{IpcError, IpcResult, StagedKey};
+use appwarden_core::activity::ActivityLog;
 use appwarden_core::github::{App, AuditEvent, ClientOptions, GitHubClient};
 use appwarden_core::jwt::SigningKey;
 use appwarden_core::listing_cache::ListingCache;
@@ -32,6 +33,8 @@ pub struct DesktopState {
     described: Mutex<HashMap<String, App>>,
     /// Each app's webhook source ranges as last shown, for their export.
     source_ranges: Mutex<HashMap<String, SourceRanges>>,
+    /// Appwarden's activity record, which every session writes to.
+    pub activity: Option<Arc<ActivityLog>>,
     /// The audit events last read for each app and organization, for their export.
     audit_events: Mutex<HashMap<AppAndOrg, Arc<Vec<AuditEvent>>>>,
 }
@@ -70,7 +73,14 @@ impl DesktopState {
             described: Mutex::new(HashMap::new()),
             source_ranges: Mutex::new(HashMap::new()),
             audit_events: Mutex::new(HashMap::new()),
+            activity: None,
         }
+    }
+
+    /// The same state, recording every session's changes in `log`.
+    pub fn with_activity(mut self, log: Option<Arc<ActivityLog>>) -> Self {
+        self.activity = log;
+        self
     }
 
     pub async fn app(&self, name: &str) -> IpcResult<AppConfig> {
@@ -114,14 +124,18 @@ impl DesktopState {
     ) -> IpcResult<AppSession> {
         let (api_url, mut options) = self.host_options(app)?;
         options.extra_root_certificates.extend(extra_ca);
-        Ok(AppSession::new(
+        let session = AppSession::new(
             api_url,
             app.app_id,
             app.client_id.as_deref(),
             key,
             self.clock.clone(),
             options,
-        )?)
+        )?;
+        Ok(match &self.activity {
+            Some(log) => session.with_activity(log.clone(), &app.name),
+            None => session,
+        })
     }
 
     /// A session for a given key (not cached), for live checks.

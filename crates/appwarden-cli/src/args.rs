@@ -81,6 +81,10 @@ pub enum Command {
     /// its installed apps and its audit log.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Appwarden's own record of the changes it made (tokens minted and revoked,
+    /// installations suspended, webhook changes, redeliveries, keys and apps added or
+    /// removed), oldest first; `activity verify` checks that no line was removed or edited.
+    Activity(ActivityArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// bash: appwarden completions bash > ~/.local/share/bash-completion/completions/appwarden
@@ -98,6 +102,29 @@ pub enum Command {
         /// What git asks: get, store or erase.
         operation: String,
     },
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ActivityArgs {
+    #[command(subcommand)]
+    pub command: Option<ActivityCommand>,
+    /// Only entries since then: 24h, 7d, or a date (2026-11-01).
+    #[arg(long, value_name = "AGE|DATE")]
+    pub since: Option<String>,
+    /// Only this app's entries.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// The entries as JSON Lines, as they are kept.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ActivityCommand {
+    /// Checks that each line follows the one before it (exit 1 and the first line that does
+    /// not, when a line was removed or edited).
+    Verify,
 }
 
 #[derive(Subcommand)]

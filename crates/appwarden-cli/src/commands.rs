@@ -2,10 +2,12 @@
 
 use crate::args::{AppArgs, Command, KeyCommand};
 use crate::input;
+use appwarden_core::activity::ActivityLog;
 use appwarden_core::github::{ClientOptions, GitHubClient, RateLimitKind, WaitObserver};
 use appwarden_core::jwt::SigningKey;
 use appwarden_core::store::{AppConfig, AppStore};
 use appwarden_core::{ApiUrl, AppSession, Error, Fingerprint, PrivateKey, clock, key};
+use std::sync::Arc;
 
 /// Runs a command; returns the exit code.
 pub fn run(command: Command) -> Result<i32, Error> {
@@ -46,6 +48,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::Installation(command) => crate::installation_admin::installation_command(command),
         Command::Hook(command) => crate::hooks::run(command),
         Command::Org(command) => crate::org::run(command),
+        Command::Activity(args) => crate::activity::run(args),
         Command::Completions { shell } => crate::shell::completions(shell),
         Command::Manpages { dir } => crate::shell::manpages(&dir),
     }
@@ -97,14 +100,34 @@ pub(crate) fn stored_session(
 ) -> Result<AppSession, Error> {
     let api_url = ApiUrl::parse(&app.api_url)?;
     let options = store.client_options(&api_url, announcing_waits(options))?;
-    AppSession::new(
+    let session = AppSession::new(
         api_url,
         app.app_id,
         app.client_id.as_deref(),
         key,
         clock::system(),
         options,
-    )
+    )?;
+    Ok(match activity_log() {
+        Some(log) => session.with_activity(log, &app.name),
+        None => session,
+    })
+}
+
+/// Appwarden's activity record, where every change the CLI makes is written. A failure to
+/// write it is a warning: the change itself has happened.
+pub(crate) fn activity_log() -> Option<Arc<ActivityLog>> {
+    static LOG: std::sync::OnceLock<Option<Arc<ActivityLog>>> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        ActivityLog::default_location(clock::system()).map(|log| {
+            Arc::new(log.on_failure(|err| {
+                eprintln!(
+                    "warning: {err}. What was done is done; only its line in the activity record is missing."
+                );
+            }))
+        })
+    })
+    .clone()
 }
 
 /// The session for a command that talks to GitHub: a stored app or ad hoc arguments.
@@ -125,14 +148,18 @@ pub(crate) fn session(args: &AppArgs, options: ClientOptions) -> Result<AppSessi
             let pem = appwarden_core::store::certificate_pem(&read_text(file)?)?;
             options.extra_root_certificates.push(pem);
         }
-        return AppSession::new(
+        let session = AppSession::new(
             api_url,
             app_id,
             args.client_id.as_deref(),
             private,
             clock::system(),
             options,
-        );
+        )?;
+        return Ok(match activity_log() {
+            Some(log) => session.with_activity(log, format!("app {app_id} (ad hoc)")),
+            None => session,
+        });
     }
     let store = crate::pkcs11::open_store()?;
     let app = match &args.app {

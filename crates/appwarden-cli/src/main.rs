@@ -6,6 +6,7 @@
 //! Logging goes to stderr, off unless `APPWARDEN_LOG` sets a level or filter (`debug` shows
 //! each request to GitHub: endpoint, status, time, request ID; never headers or bodies).
 
+mod activity;
 mod apps;
 mod args;
 mod commands;

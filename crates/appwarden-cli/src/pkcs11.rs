@@ -115,7 +115,11 @@ impl PinSource for CliPins {
 
 /// The default store, asking for PINs as the CLI does.
 pub fn open_store() -> Result<AppStore, Error> {
-    Ok(AppStore::open_default()?.with_pins(Arc::new(CliPins::new(true))))
+    let store = AppStore::open_default()?.with_pins(Arc::new(CliPins::new(true)));
+    Ok(match crate::commands::activity_log() {
+        Some(log) => store.with_activity(log),
+        None => store,
+    })
 }
 
 /// The default store for git's credential helper: no prompts (git owns the terminal).

@@ -3,6 +3,7 @@
 use crate::args::{TokenAction, TokenArgs};
 use crate::commands::{anonymous_client, runtime, session};
 use crate::{input, output};
+use appwarden_core::activity::{Activity, ActivityAction};
 use appwarden_core::github::ClientOptions;
 use appwarden_core::{AccessToken, Error};
 use std::io::{IsTerminal, Read};
@@ -72,7 +73,21 @@ pub(crate) fn revoke(token: &str, api_url: Option<&str>, app: Option<&str>) -> R
         return Err(Error::InvalidInput("No token given.".to_owned()));
     }
     let client = anonymous_client(api_url, app)?;
-    runtime()?.block_on(client.revoke_installation_token(&token))?;
+    let done = runtime()?.block_on(client.revoke_installation_token(&token));
+    if let Some(log) = crate::commands::activity_log() {
+        // Only that a token was revoked: never the token.
+        let mut activity = Activity::new(client.api_url().host(), ActivityAction::TokenRevoked)
+            .target("an installation token");
+        if let Some(app) = app {
+            activity = activity.app(app);
+        }
+        activity = match &done {
+            Ok(request_id) => activity.request_id(request_id.as_deref()),
+            Err(err) => activity.failed_because(&err.to_string(), err.request_id()),
+        };
+        log.record(activity);
+    }
+    done?;
     eprintln!("Token revoked.");
     Ok(0)
 }

@@ -19,6 +19,7 @@
 //! Secrets are wrapped in [`secret`] types; time comes from a [`clock::Clock`].
 
 pub mod acceptance;
+pub mod activity;
 pub mod api_url;
 pub mod clock;
 pub mod error;

@@ -1,9 +1,11 @@
 //! An app ready to talk to GitHub: its client, its JWT signer and its token cache.
 //! The CLI and the desktop shell both work through this.
 
+use crate::activity::{Activity, ActivityAction, ActivityLog};
 use crate::api_url::ApiUrl;
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::github::RequestId;
 use crate::github::{
     ClientOptions, DeliveryDetails, DeliveryFilter, DeliveryList, GitHubClient, InstallationToken,
     ListError, Listing, PageEvent, TokenRequest, WebhookConfig, WebhookConfigUpdate,
@@ -24,6 +26,8 @@ pub struct AppSession {
     pub signer: JwtSigner,
     pub app_id: u64,
     tokens: TokenCache,
+    /// Where the changes made through this session are recorded, and the app's name there.
+    activity: Option<(Arc<ActivityLog>, String)>,
 }
 
 impl AppSession {
@@ -50,7 +54,40 @@ impl AppSession {
             signer,
             app_id,
             tokens,
+            activity: None,
         })
+    }
+
+    /// The same session, recording every change it makes in `log` under the app's `name`.
+    pub fn with_activity(mut self, log: Arc<ActivityLog>, name: impl Into<String>) -> Self {
+        self.activity = Some((log, name.into()));
+        self
+    }
+
+    /// Records `action` on `target` as `result` says it went (a successful change's request
+    /// ID is `request_id`; a failure's comes from its error).
+    fn record<T, E: RecordedError>(
+        &self,
+        action: ActivityAction,
+        target: String,
+        detail: Option<String>,
+        result: &Result<T, E>,
+        request_id: Option<&str>,
+    ) {
+        let Some((log, name)) = &self.activity else {
+            return;
+        };
+        let mut activity = Activity::new(self.client.api_url().host(), action)
+            .app(name.clone())
+            .target(target)
+            .request_id(request_id);
+        if let Some(detail) = detail {
+            activity = activity.detail(detail);
+        }
+        if let Err(err) = result {
+            activity = activity.failed_because(&err.to_string(), err.request_id());
+        }
+        log.record(activity);
     }
 
     /// A token for the installation and scope, from the cache when one has over five
@@ -67,8 +104,29 @@ impl AppSession {
                 self.client
                     .create_installation_token(&self.signer, installation_id, request)
             })
-            .await?;
-        Ok(minted)
+            .await
+            .map_err(Error::from);
+        // A token from the cache changed nothing; a mint (or a refused one) is recorded.
+        let (detail, request_id) = match &minted {
+            Ok((_, TokenSource::Cached)) => return minted,
+            Ok((token, TokenSource::Minted)) => (
+                Some(format!(
+                    "{}; expires {}",
+                    describe_scope(request),
+                    token.expires_at.format("%Y-%m-%dT%H:%M:%SZ")
+                )),
+                token.request_id.clone(),
+            ),
+            Err(_) => (Some(describe_scope(request)), None),
+        };
+        self.record(
+            ActivityAction::TokenMinted,
+            format!("installation {installation_id}"),
+            detail,
+            &minted,
+            request_id.as_deref(),
+        );
+        minted
     }
 
     /// This app's cached listing of installations, if there is one.
@@ -119,33 +177,86 @@ impl AppSession {
 
     /// Suspends an installation (its tokens stop working) and forgets its cached tokens.
     pub async fn suspend(&self, installation_id: u64) -> Result<(), Error> {
-        self.client
+        let done = self
+            .client
             .suspend_installation(&self.signer, installation_id)
-            .await?;
+            .await
+            .map_err(Error::from);
+        self.record_installation(
+            ActivityAction::InstallationSuspended,
+            installation_id,
+            &done,
+        );
+        done?;
         self.tokens.forget_installation(installation_id);
         Ok(())
     }
 
+    fn record_installation(
+        &self,
+        action: ActivityAction,
+        installation_id: u64,
+        done: &Result<RequestId, Error>,
+    ) {
+        let request_id = done.as_ref().ok().cloned().flatten();
+        self.record(
+            action,
+            format!("installation {installation_id}"),
+            None,
+            done,
+            request_id.as_deref(),
+        );
+    }
+
     /// Lifts an installation's suspension.
     pub async fn unsuspend(&self, installation_id: u64) -> Result<(), Error> {
-        self.client
+        let done = self
+            .client
             .unsuspend_installation(&self.signer, installation_id)
-            .await?;
-        Ok(())
+            .await
+            .map_err(Error::from);
+        self.record_installation(
+            ActivityAction::InstallationUnsuspended,
+            installation_id,
+            &done,
+        );
+        done.map(drop)
     }
 
     /// Uninstalls the app from the installation's account and forgets its cached tokens.
     pub async fn uninstall(&self, installation_id: u64) -> Result<(), Error> {
-        self.client
+        let done = self
+            .client
             .delete_installation(&self.signer, installation_id)
-            .await?;
+            .await
+            .map_err(Error::from);
+        self.record_installation(
+            ActivityAction::InstallationUninstalled,
+            installation_id,
+            &done,
+        );
+        done?;
         self.tokens.forget_installation(installation_id);
         Ok(())
     }
 
     /// Revokes a token and drops it from the cache.
     pub async fn revoke(&self, token: &crate::secret::AccessToken) -> Result<(), Error> {
-        self.client.revoke_installation_token(token).await?;
+        let done = self
+            .client
+            .revoke_installation_token(token)
+            .await
+            .map_err(Error::from);
+        let request_id = done.as_ref().ok().cloned().flatten();
+        // The token itself is never recorded: only that one was revoked.
+        self.record(
+            ActivityAction::TokenRevoked,
+            "an installation token".to_owned(),
+            None,
+            &done,
+            request_id.as_deref(),
+        );
+        done?;
         self.tokens.forget_token(token);
         Ok(())
     }
@@ -166,10 +277,20 @@ impl AppSession {
             ));
         }
         update.validate().map_err(Error::InvalidInput)?;
-        Ok(self
+        let done = self
             .client
             .update_webhook_config(&self.signer, update)
-            .await?)
+            .await
+            .map_err(Error::from);
+        let request_id = done.as_ref().ok().and_then(|(_, id)| id.clone());
+        self.record(
+            ActivityAction::WebhookConfigChanged,
+            "the app's webhook".to_owned(),
+            Some(update.describe()),
+            &done,
+            request_id.as_deref(),
+        );
+        done.map(|(config, _)| config)
     }
 
     /// The webhook's deliveries matching `filter`, newest first.
@@ -184,7 +305,24 @@ impl AppSession {
 
     /// Asks GitHub to deliver one delivery again.
     pub async fn redeliver(&self, id: u64) -> Result<(), Error> {
-        Ok(self.client.redeliver(&self.signer, id).await?)
+        let done = self
+            .client
+            .redeliver(&self.signer, id)
+            .await
+            .map_err(Error::from);
+        self.record_redelivery(id, &done);
+        done.map(drop)
+    }
+
+    fn record_redelivery<E: RecordedError>(&self, id: u64, done: &Result<RequestId, E>) {
+        let request_id = done.as_ref().ok().cloned().flatten();
+        self.record(
+            ActivityAction::DeliveryRedelivered,
+            format!("delivery {id}"),
+            None,
+            done,
+            request_id.as_deref(),
+        );
     }
 
     /// What redelivering the failures between `since` and `until` would do: every delivery
@@ -228,8 +366,10 @@ impl AppSession {
                 delivery_id: id,
                 error,
             };
-            match self.client.redeliver(&self.signer, id).await {
-                Ok(()) => {
+            let done = self.client.redeliver(&self.signer, id).await;
+            self.record_redelivery(id, &done);
+            match done {
+                Ok(_) => {
                     on_progress(step(None));
                     report.redelivered.push(id);
                 }
@@ -247,4 +387,45 @@ impl AppSession {
         }
         report
     }
+}
+
+/// An error as the activity record keeps it: its words (which never carry a secret) and
+/// GitHub's request ID.
+trait RecordedError: std::fmt::Display {
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl RecordedError for Error {
+    fn request_id(&self) -> Option<&str> {
+        self.github().and_then(|g| g.request_id())
+    }
+}
+
+impl RecordedError for crate::github::GitHubError {
+    fn request_id(&self) -> Option<&str> {
+        crate::github::GitHubError::request_id(self)
+    }
+}
+
+/// A token request's scope in words, for the activity record (names and levels only).
+fn describe_scope(request: &TokenRequest) -> String {
+    let mut parts = Vec::new();
+    let mut repositories: Vec<String> = request.repositories.clone();
+    repositories.extend(request.repository_ids.iter().map(|id| format!("#{id}")));
+    parts.push(if repositories.is_empty() {
+        "all repositories".to_owned()
+    } else {
+        format!("repositories {}", repositories.join(", "))
+    });
+    parts.push(if request.permissions.is_empty() {
+        "all permissions".to_owned()
+    } else {
+        let permissions: Vec<String> = request
+            .permissions
+            .iter()
+            .map(|(name, level)| format!("{name}={level}"))
+            .collect();
+        format!("permissions {}", permissions.join(", "))
+    });
+    parts.join("; ")
 }

@@ -130,6 +130,7 @@ mod tests {
             permissions: Permissions::new(),
             repository_selection: None,
             repositories: None,
+            request_id: None,
         }
     }
 

@@ -133,7 +133,7 @@ pub fn generate_installation(app: &SimApp, index: usize, epoch: DateTime<Utc>) -
         .map(|k| SimRepo {
             id: id * 100 + k as u64,
             name: REPO_NAMES[(index + k) % REPO_NAMES.len()].to_owned(),
-            private: (index + k) % 3 != 0,
+            private: !(index + k).is_multiple_of(3),
         })
         .collect();
     // An installation keeps what its owner accepted: when the app asks for more, it keeps the
@@ -154,7 +154,12 @@ pub fn generate_installation(app: &SimApp, index: usize, epoch: DateTime<Utc>) -
         account_id: 5_000_000 + index as u64,
         account_login: login,
         account_type: if is_user { "User" } else { "Organization" }.to_owned(),
-        repository_selection: if index % 3 == 0 { "all" } else { "selected" }.to_owned(),
+        repository_selection: if index.is_multiple_of(3) {
+            "all"
+        } else {
+            "selected"
+        }
+        .to_owned(),
         repositories,
         permissions,
         events,

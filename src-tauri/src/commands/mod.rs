@@ -1,6 +1,7 @@
 //! The commands the window may call. Each is a thin call into appwarden-core.
 
 pub mod about;
+pub mod activity;
 pub mod apps;
 pub mod hardware;
 pub mod installations;

@@ -12,11 +12,13 @@ use std::collections::BTreeMap;
 use ts_rs::TS;
 
 mod about;
+mod activity;
 mod hardware;
 mod installations;
 mod organization;
 mod webhook;
 pub use about::*;
+pub use activity::*;
 pub use hardware::*;
 pub use installations::*;
 pub use organization::*;

@@ -3,6 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { About } from "./bindings/About";
+import type { ActivityView } from "./bindings/ActivityView";
 import type { AppDraft } from "./bindings/AppDraft";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
@@ -109,6 +110,8 @@ async function unlockWithDialog(error: IpcError & { pin_prompt: NonNullable<IpcE
 export const api = {
   environment: () => call<Environment>("environment"),
   about: () => call<About>("about"),
+  activityEntries: () => call<ActivityView>("activity_entries"),
+  exportActivity: (lines: number[]) => call<ExportOutcome | null>("export_activity", { lines }),
   copyText: (text: string) => call<void>("copy_text", { text }),
   listApps: () => call<AppSummary[]>("list_apps"),
   appOverview: (name: string) => call<AppOverview>("app_overview", { name }),
@@ -184,4 +187,9 @@ export const api = {
 /** Calls `handler` each time a request starts waiting out one of GitHub's rate limits. */
 export function onRateLimitWait(handler: (notice: RateLimitNotice) => void): Promise<() => void> {
   return listen<RateLimitNotice>("rate-limit-wait", (event) => handler(event.payload));
+}
+
+/** Told when a change could not be written to the activity record (the change itself stands). */
+export function onActivityRecordFailed(handler: (message: string) => void): Promise<() => void> {
+  return listen<string>("activity-record-failed", (event) => handler(event.payload));
 }

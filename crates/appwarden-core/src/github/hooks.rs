@@ -81,6 +81,34 @@ impl WebhookConfigUpdate {
             && self.secret.is_none()
     }
 
+    /// What it changes, in words for the activity record: the payload URL by its host only
+    /// (a URL may carry credentials), never the secret.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(url) = &self.url {
+            let host = url::Url::parse(url.trim())
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "?".to_owned());
+            parts.push(format!("payload URL now on {host}"));
+        }
+        if let Some(content_type) = &self.content_type {
+            parts.push(format!("content type {content_type}"));
+        }
+        if let Some(verify) = self.verify_ssl {
+            parts.push(format!(
+                "SSL verification {}",
+                if verify { "on" } else { "off" }
+            ));
+        }
+        match self.secret {
+            Some(SecretChange::Set(_)) => parts.push("secret replaced".to_owned()),
+            Some(SecretChange::Remove) => parts.push("secret removed".to_owned()),
+            None => {}
+        }
+        parts.join("; ")
+    }
+
     /// Checks what GitHub would refuse, with words that say what to do.
     pub fn validate(&self) -> Result<(), String> {
         if let Some(url) = &self.url {
@@ -250,12 +278,13 @@ impl GitHubClient {
         Ok(raw.into())
     }
 
-    /// `PATCH /app/hook/config`; the answer is the configuration as GitHub now has it.
+    /// `PATCH /app/hook/config`; the answer is the configuration as GitHub now has it, with
+    /// GitHub's request ID.
     pub async fn update_webhook_config(
         &self,
         signer: &JwtSigner,
         update: &WebhookConfigUpdate,
-    ) -> Result<WebhookConfig, GitHubError> {
+    ) -> Result<(WebhookConfig, super::RequestId), GitHubError> {
         let mut body = update.body();
         let answer = self
             .send(
@@ -268,8 +297,10 @@ impl GitHubClient {
         if let Some(Value::String(secret)) = body.get_mut("secret") {
             secret.zeroize();
         }
-        let raw: RawWebhookConfig = answer?.json()?;
-        Ok(raw.into())
+        let answer = answer?;
+        let raw: RawWebhookConfig = answer.json()?;
+        let request_id = answer.header("x-github-request-id").map(str::to_owned);
+        Ok((raw.into(), request_id))
     }
 
     /// `GET /app/hook/deliveries`, following the `next` cursor until the filter's window
@@ -331,10 +362,14 @@ impl GitHubClient {
     }
 
     /// `POST /app/hook/deliveries/{id}/attempts`: GitHub accepts (202) and delivers again.
-    pub async fn redeliver(&self, signer: &JwtSigner, id: u64) -> Result<(), GitHubError> {
+    pub async fn redeliver(
+        &self,
+        signer: &JwtSigner,
+        id: u64,
+    ) -> Result<super::RequestId, GitHubError> {
         let path = format!("/app/hook/deliveries/{id}/attempts");
         self.send(Method::POST, &path, Auth::App(signer), None)
             .await
-            .map(drop)
+            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
     }
 }

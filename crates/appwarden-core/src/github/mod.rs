@@ -37,7 +37,12 @@ pub struct InstallationToken {
     pub repository_selection: Option<String>,
     /// The repositories granted, when the token is limited to some.
     pub repositories: Option<Vec<Repository>>,
+    /// GitHub's `X-GitHub-Request-Id` of the mint.
+    pub request_id: Option<String>,
 }
+
+/// GitHub's `X-GitHub-Request-Id` of a successful change, for the activity record.
+pub type RequestId = Option<String>;
 
 #[derive(serde::Deserialize)]
 struct RawToken {
@@ -127,11 +132,11 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         installation_id: u64,
-    ) -> Result<(), GitHubError> {
+    ) -> Result<RequestId, GitHubError> {
         let path = format!("/app/installations/{installation_id}/suspended");
         self.send(Method::PUT, &path, Auth::App(signer), None)
             .await
-            .map(drop)
+            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
     }
 
     /// `DELETE /app/installations/{id}/suspended`.
@@ -139,11 +144,11 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         installation_id: u64,
-    ) -> Result<(), GitHubError> {
+    ) -> Result<RequestId, GitHubError> {
         let path = format!("/app/installations/{installation_id}/suspended");
         self.send(Method::DELETE, &path, Auth::App(signer), None)
             .await
-            .map(drop)
+            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
     }
 
     /// `DELETE /app/installations/{id}`: uninstalls the app from the account.
@@ -151,11 +156,11 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
         installation_id: u64,
-    ) -> Result<(), GitHubError> {
+    ) -> Result<RequestId, GitHubError> {
         let path = format!("/app/installations/{installation_id}");
         self.send(Method::DELETE, &path, Auth::App(signer), None)
             .await
-            .map(drop)
+            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
     }
 
     /// `GET /app/installation-requests`: pending requests to install the app, every page.
@@ -208,19 +213,24 @@ impl GitHubClient {
             permissions: raw.permissions,
             repository_selection: raw.repository_selection,
             repositories: raw.repositories,
+            request_id: answer.header("x-github-request-id").map(str::to_owned),
         })
     }
 
     /// `DELETE /installation/token`: revokes the token used to call it.
-    pub async fn revoke_installation_token(&self, token: &AccessToken) -> Result<(), GitHubError> {
-        self.send(
-            Method::DELETE,
-            "/installation/token",
-            Auth::Token(token),
-            None,
-        )
-        .await?;
-        Ok(())
+    pub async fn revoke_installation_token(
+        &self,
+        token: &AccessToken,
+    ) -> Result<RequestId, GitHubError> {
+        let answer = self
+            .send(
+                Method::DELETE,
+                "/installation/token",
+                Auth::Token(token),
+                None,
+            )
+            .await?;
+        Ok(answer.header("x-github-request-id").map(str::to_owned))
     }
 
     /// `GET /installation/repositories`, every page.

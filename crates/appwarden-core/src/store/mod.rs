@@ -22,6 +22,7 @@ pub use keyring::{KeyringError, MemorySecretStore, OsKeyring, SecretStore};
 
 use journal::JournalFile;
 
+use crate::activity::{Activity, ActivityAction, ActivityLog};
 use crate::api_url::ApiUrl;
 use crate::fingerprint::Fingerprint;
 use crate::hardware::token::NoPins;
@@ -166,6 +167,8 @@ pub struct AppStore {
     config: ConfigFile,
     secrets: Arc<dyn SecretStore>,
     pins: Arc<dyn PinSource>,
+    /// Where keys and apps added and removed are recorded.
+    activity: Option<Arc<ActivityLog>>,
 }
 
 impl std::fmt::Debug for AppStore {
@@ -182,6 +185,71 @@ impl AppStore {
             config,
             secrets,
             pins: Arc::new(NoPins),
+            activity: None,
+        }
+    }
+
+    /// The same store, recording each key and app added or removed in `log`.
+    pub fn with_activity(mut self, log: Arc<ActivityLog>) -> Self {
+        self.activity = Some(log);
+        self
+    }
+
+    /// Records a change to an app or its keys (host: the app's API host).
+    fn record(
+        &self,
+        action: ActivityAction,
+        app: &str,
+        api_url: Option<&str>,
+        target: String,
+        detail: Option<String>,
+        failure: Option<&StoreError>,
+    ) {
+        let Some(log) = &self.activity else {
+            return;
+        };
+        let host = api_url
+            .and_then(|url| ApiUrl::parse(url).ok())
+            .map(|url| url.host())
+            .unwrap_or_else(|| "local".to_owned());
+        let mut activity = Activity::new(host, action).app(app).target(target);
+        if let Some(detail) = detail {
+            activity = activity.detail(detail);
+        }
+        if let Some(err) = failure {
+            activity = activity.failed_because(&err.to_string(), None);
+        }
+        log.record(activity);
+    }
+
+    fn record_key(&self, action: ActivityAction, app: &str, key: &Result<KeyConfig, StoreError>) {
+        let api_url = self
+            .config
+            .load()
+            .ok()
+            .and_then(|c| {
+                c.apps
+                    .into_iter()
+                    .find(|a| a.name.eq_ignore_ascii_case(app))
+            })
+            .map(|a| a.api_url);
+        match key {
+            Ok(key) => self.record(
+                action,
+                app,
+                api_url.as_deref(),
+                format!("key {}", key.fingerprint),
+                Some(key.source_description()),
+                None,
+            ),
+            Err(err) => self.record(
+                action,
+                app,
+                api_url.as_deref(),
+                "a key".to_owned(),
+                None,
+                Some(err),
+            ),
         }
     }
 
@@ -247,9 +315,30 @@ impl AppStore {
         now: DateTime<Utc>,
     ) -> Result<AppConfig, StoreError> {
         let key = key.into();
+        let (name, api_url) = (new.name.clone(), new.api_url.to_string());
         let added = self.add_app_inner(new, key, now);
         if added.is_err() {
             key.undo_import();
+        }
+        match &added {
+            Ok(app) => self.record(
+                ActivityAction::AppAdded,
+                &app.name,
+                Some(&app.api_url),
+                format!("app {}", app.app_id),
+                app.keys
+                    .first()
+                    .map(|k| format!("key {} in {}", k.fingerprint, k.source_description())),
+                None,
+            ),
+            Err(err) => self.record(
+                ActivityAction::AppAdded,
+                &name,
+                Some(&api_url),
+                "an app".to_owned(),
+                None,
+                Some(err),
+            ),
         }
         added
     }
@@ -296,6 +385,7 @@ impl AppStore {
         if added.is_err() {
             key.undo_import();
         }
+        self.record_key(ActivityAction::KeyAdded, app_name, &added);
         added
     }
 
@@ -333,6 +423,34 @@ impl AppStore {
         app_name: &str,
         fingerprint: &Fingerprint,
     ) -> Result<KeyConfig, StoreError> {
+        let api_url = self.app(app_name).ok().map(|a| a.api_url);
+        let removed = self.remove_key_inner(app_name, fingerprint);
+        match &removed {
+            Ok(_) => self.record(
+                ActivityAction::KeyRemoved,
+                app_name,
+                api_url.as_deref(),
+                format!("key {fingerprint}"),
+                None,
+                None,
+            ),
+            Err(err) => self.record(
+                ActivityAction::KeyRemoved,
+                app_name,
+                api_url.as_deref(),
+                format!("key {fingerprint}"),
+                None,
+                Some(err),
+            ),
+        }
+        removed
+    }
+
+    fn remove_key_inner(
+        &self,
+        app_name: &str,
+        fingerprint: &Fingerprint,
+    ) -> Result<KeyConfig, StoreError> {
         let mut config = self.config.load()?;
         let index = find(&config, app_name)?;
         let app = &mut config.apps[index];
@@ -355,6 +473,29 @@ impl AppStore {
 
     /// Removes an app and all its keys.
     pub fn remove_app(&self, app_name: &str) -> Result<AppConfig, StoreError> {
+        let removed = self.remove_app_inner(app_name);
+        match &removed {
+            Ok(app) => self.record(
+                ActivityAction::AppRemoved,
+                &app.name,
+                Some(&app.api_url),
+                format!("app {}", app.app_id),
+                Some(format!("{} key(s) removed with it", app.keys.len())),
+                None,
+            ),
+            Err(err) => self.record(
+                ActivityAction::AppRemoved,
+                app_name,
+                None,
+                "an app".to_owned(),
+                None,
+                Some(err),
+            ),
+        }
+        removed
+    }
+
+    fn remove_app_inner(&self, app_name: &str) -> Result<AppConfig, StoreError> {
         let mut config = self.config.load()?;
         let index = find(&config, app_name)?;
         let removed = config.apps.remove(index);
