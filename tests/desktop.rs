@@ -1459,6 +1459,29 @@ async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_expor
         .await
         .unwrap();
     assert_eq!(lines.len(), compared.len());
+
+    // Who installed them: from the audit log's integration_installation.create events.
+    app.el("find-installers").await.click().await.unwrap();
+    let cutoff = (chrono::Utc::now() - chrono::Duration::days(180))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let installer = |slug: &str| {
+        world
+            .audit
+            .iter()
+            .find(|e| {
+                e.action == "integration_installation.create"
+                    && e.integration.as_deref() == Some(slug)
+                    && e.at_ms >= cutoff
+            })
+            .map(|e| e.actor.clone())
+            .unwrap_or_else(|| "not in the last 180 days".to_owned())
+    };
+    app.wait_text("org-app-installer", |t| t == installer(&expected[0]))
+        .await;
     app.shot("01-installed-apps-compared").await;
 
     // The audit log: app installations over the last 90 days, every page read.
@@ -1493,13 +1516,17 @@ async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_expor
     );
 
     // Searched in the window, then exported as shown: one event per line, as GitHub sent it.
-    app.paste("audit-filter", "integration_installation.create")
-        .await;
-    let creations = matching
+    app.paste(
+        "audit-filter",
+        "integration_installation.repositories_added",
+    )
+    .await;
+    let added = matching
         .iter()
-        .filter(|e| e.action == "integration_installation.create")
+        .filter(|e| e.action == "integration_installation.repositories_added")
         .count();
-    app.wait_text("audit-shown", |t| t == creations.to_string())
+    assert!(added > 0);
+    app.wait_text("audit-shown", |t| t == added.to_string())
         .await;
     app.el("audit-row-open").await.click().await.unwrap();
     let details = app.el("audit-details").await.text().await.unwrap();
@@ -1507,7 +1534,7 @@ async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_expor
     app.shot("02-audit-log").await;
     app.el("audit-export").await.click().await.unwrap();
     app.wait_text("audit-exported", |t| {
-        t.starts_with(&format!("{creations} events saved"))
+        t.starts_with(&format!("{added} events saved"))
     })
     .await;
     let text = std::fs::read_to_string(&saved).unwrap();
@@ -1515,13 +1542,11 @@ async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_expor
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(exported.len(), creations);
-    assert!(
-        exported
-            .iter()
-            .all(|e| e["action"] == "integration_installation.create"
-                && e["org"] == org.account_login.as_str())
-    );
+    assert_eq!(exported.len(), added);
+    assert!(exported.iter().all(
+        |e| e["action"] == "integration_installation.repositories_added"
+            && e["org"] == org.account_login.as_str()
+    ));
 
     // Without the permission, the tab says which one, before anything is minted.
     sim.set_permission(org.id, "organization_administration", None);

@@ -322,9 +322,10 @@ const OTHER_APPS: &[(&str, &[(&str, &str)])] = &[
 ];
 
 /// Actions the audit log is seeded with, with how often each comes (out of the sum), its
-/// operation type, and what it is about. The programmatic-access ones come first.
+/// operation type, and what it is about. The programmatic-access ones come first. Each other
+/// app's `integration_installation.create` is added at the time it was installed (the
+/// installation's `created_at`), by one of the members.
 const ACTIONS: &[(&str, u32, &str, Subject)] = &[
-    ("integration_installation.create", 4, "create", Subject::App),
     (
         "integration_installation.destroy",
         1,
@@ -567,6 +568,32 @@ pub fn generate(
         }
         audit.push(event);
     }
+    // Each other app's installation, when it was made; older than the log keeps (about five
+    // months here) it has aged out, as on GitHub.
+    let oldest_kept = now_ms - window_ms - 61 * 86_400_000;
+    for (index, (app, inst)) in other_apps.iter().enumerate() {
+        let at_ms = inst.created_at.timestamp_millis();
+        if at_ms < oldest_kept {
+            continue;
+        }
+        let actor_index = seq.below(MEMBERS.len() as u64) as usize;
+        audit.push(AuditEvent {
+            document_id: document_id(
+                account_id,
+                (RECENT_AUDIT_EVENTS + OLDER_AUDIT_EVENTS + index) as u64,
+            ),
+            at_ms,
+            action: "integration_installation.create",
+            actor: MEMBERS[actor_index].to_owned(),
+            actor_id: 7_000_000 + actor_index as u64,
+            user: None,
+            repo: None,
+            integration: Some(app.slug.clone()),
+            operation_type: "create",
+            country: COUNTRIES[seq.below(COUNTRIES.len() as u64) as usize],
+            git: false,
+        });
+    }
     audit.sort_by(|a, b| {
         b.at_ms
             .cmp(&a.at_ms)
@@ -623,7 +650,9 @@ fn other_app(
         .filter(|_| seq.below(2) == 0)
         .map(|e| (*e).to_owned())
         .collect();
-    let created_at = now - Duration::days(30 + seq.below(700) as i64);
+    let created_at = now
+        - Duration::days(5 + seq.below(400) as i64)
+        - Duration::minutes(seq.below(1_440) as i64);
     let selected = seq.below(3) != 0;
     let repositories = if selected {
         (0..1 + seq.below(4))
