@@ -94,6 +94,7 @@ fn apps(args: OrgAppsArgs) -> Result<i32, Error> {
                     .map(|at| format!("suspended {}", output::date(at)))
                     .unwrap_or_default(),
                 permissions.join(", "),
+                inst.events.join(", "),
             ]
         })
         .collect();
