@@ -876,3 +876,137 @@ async fn webhook_source_ranges_as_cidr_nginx_and_json_and_none_from_enterprise_s
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exposed_credentials_are_found_masked_and_revoked_by_value() {
+    let sim = start_sim(SimConfig::default()).await;
+    let api = sim.api_url();
+    let env = CliEnv::new();
+    let run = |args: &[&str], stdin: &str| {
+        tokio::task::block_in_place(|| env.run(args, Some(stdin.as_bytes())))
+    };
+    let classic = format!("ghp_{}", "A1b2".repeat(9));
+    let fine = format!("github_pat_{}_{}", "B".repeat(22), "c3".repeat(29) + "d");
+    let oauth = format!("gho_{}", "Z".repeat(36));
+    let installation = format!("ghs_{}", "q".repeat(36));
+    let log = format!(
+        "2026-12-01 build step failed\nGITHUB_TOKEN={classic}\ncurl -H 'Authorization: Bearer {fine}' …\n{oauth} {installation} {classic}\n"
+    );
+
+    // Without a terminal, nothing is sent until --yes says so.
+    let out = run(&["credentials", "revoke", "--api-url", &api, "-"], &log);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("confirm with --yes"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(sim.revoked_credentials().is_empty());
+
+    let out = run(
+        &["credentials", "revoke", "--api-url", &api, "--yes", "-"],
+        &log,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("Found 4 credential(s)"), "{said}");
+    assert!(said.contains("ghp_A1b2…A1b2"), "{said}");
+    assert!(said.contains("installation token — not accepted"), "{said}");
+    assert!(said.contains("GitHub accepted 3 credential(s)"), "{said}");
+    for value in [&classic, &fine, &oauth, &installation] {
+        assert!(!said.contains(value.as_str()) && !stdout(&out).contains(value.as_str()));
+    }
+    assert_eq!(
+        sim.revoked_credentials(),
+        vec![classic.clone(), fine.clone(), oauth.clone()]
+    );
+    let record = std::fs::read_to_string(
+        env.home
+            .path()
+            .join(".local/share/appwarden/activity.jsonl"),
+    )
+    .unwrap();
+    assert!(record.contains("\"credentials.revoked\""), "{record}");
+    assert!(record.contains("3 exposed credential(s)"), "{record}");
+    assert!(
+        record.contains("prefixes gho_, ghp_, github_pat_"),
+        "{record}"
+    );
+    for value in [&classic, &fine, &oauth] {
+        assert!(!record.contains(value.as_str()));
+    }
+
+    // 1,500 at once: two requests of at most 1,000.
+    let many: String = (0..1_500).map(|i| format!("ghp_{i:036}\n")).collect();
+    let before = sim
+        .stats()
+        .by_endpoint
+        .get("POST /credentials/revoke")
+        .copied();
+    let out = run(
+        &["credentials", "revoke", "--api-url", &api, "--yes"],
+        &many,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = sim
+        .stats()
+        .by_endpoint
+        .get("POST /credentials/revoke")
+        .copied();
+    assert_eq!(after.unwrap_or(0) - before.unwrap_or(0), 2);
+    assert_eq!(sim.revoked_credentials().len(), 3 + 1_500);
+
+    // Nothing to revoke, an Enterprise Server, and the endpoint's 60 requests an hour.
+    let out = run(
+        &["credentials", "revoke", "--api-url", &api, "--yes", "-"],
+        "no secrets here",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("No credential was found"),
+        "{}",
+        stderr(&out)
+    );
+    let ghes = start_sim(SimConfig {
+        ghes: true,
+        ..Default::default()
+    })
+    .await;
+    let out = run(
+        &[
+            "credentials",
+            "revoke",
+            "--api-url",
+            &ghes.api_url(),
+            "--yes",
+            "-",
+        ],
+        &log,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Enterprise Server has no"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(ghes.revoked_credentials().is_empty());
+    let http = reqwest::Client::builder()
+        .user_agent("appwarden-tests")
+        .build()
+        .unwrap();
+    for _ in 0..ghsim::REVOKE_PER_HOUR {
+        let _ = http
+            .post(format!("{api}/credentials/revoke"))
+            .json(&serde_json::json!({ "credentials": ["ghp_x"] }))
+            .send()
+            .await;
+    }
+    let out = run(
+        &["credentials", "revoke", "--api-url", &api, "--yes", "-"],
+        &log,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("rate limit is used up"), "{said}");
+    assert!(!said.contains("permission"), "{said}");
+}

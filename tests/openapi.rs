@@ -192,6 +192,20 @@ async fn record(ghes: bool) -> Vec<Value> {
     .await;
     // Without credentials, as the docs call it (Enterprise Server's shape has no `hooks`).
     call("GET", "/meta".into(), "/meta", "", None).await;
+    if !ghes {
+        // Exposed credentials, revoked by value without authentication (github.com only).
+        let exposed = format!("ghp_{}", "a".repeat(36));
+        for credentials in [json!([exposed]), json!([])] {
+            call(
+                "POST",
+                "/credentials/revoke".into(),
+                "/credentials/revoke",
+                "",
+                Some(json!({ "credentials": credentials })),
+            )
+            .await;
+        }
+    }
     // Error bodies are GitHub's basic-error.
     call(
         "GET",

@@ -81,6 +81,9 @@ pub enum Command {
     /// its installed apps and its audit log.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Credentials found exposed (in a log, a commit, a message), revoked by value.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
     /// Appwarden's own record of the changes it made (tokens minted and revoked,
     /// installations suspended, webhook changes, redeliveries, keys and apps added or
     /// removed), oldest first; `activity verify` checks that no line was removed or edited.
@@ -101,6 +104,29 @@ pub enum Command {
     GitCredential {
         /// What git asks: get, store or erase.
         operation: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CredentialsCommand {
+    /// Finds personal access tokens (ghp_, github_pat_), OAuth tokens (gho_) and GitHub Apps'
+    /// user-to-server and refresh tokens (ghu_, ghr_) in the text given, shows them masked,
+    /// and after confirmation sends them to GitHub (POST /credentials/revoke, no
+    /// authentication), which revokes them, tells their owners and cannot undo it.
+    /// Installation tokens (ghs_) are not accepted there: `appwarden token revoke` revokes one.
+    Revoke {
+        /// The credentials, or text containing them; - (or nothing, with a pipe) reads
+        /// standard input.
+        text: Vec<String>,
+        /// github.com (default) or a GHE.com host; Enterprise Server has no such endpoint.
+        #[arg(long, conflicts_with = "app")]
+        api_url: Option<String>,
+        /// Take the API URL from this stored app.
+        #[arg(long)]
+        app: Option<String>,
+        /// Revoke without asking (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 

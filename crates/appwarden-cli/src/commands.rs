@@ -49,6 +49,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::Hook(command) => crate::hooks::run(command),
         Command::Org(command) => crate::org::run(command),
         Command::Activity(args) => crate::activity::run(args),
+        Command::Credentials(command) => crate::credentials::run(command),
         Command::Completions { shell } => crate::shell::completions(shell),
         Command::Manpages { dir } => crate::shell::manpages(&dir),
     }

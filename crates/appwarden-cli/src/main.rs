@@ -10,6 +10,7 @@ mod activity;
 mod apps;
 mod args;
 mod commands;
+mod credentials;
 mod git_credential;
 mod hooks;
 mod input;

@@ -1,6 +1,7 @@
 //! Appwarden's own activity record: every change it makes on GitHub or in the keyring (a
 //! token minted or revoked, an installation suspended, unsuspended or uninstalled, the
-//! webhook's configuration changed, a delivery redelivered, a key or app added or removed),
+//! webhook's configuration changed, a delivery redelivered, a key or app added or removed,
+//! exposed credentials revoked),
 //! one JSON line each, appended to `activity.jsonl` in the OS data directory (or
 //! `$APPWARDEN_DATA_DIR`): when, which host and app, what was acted on, what was done, how it
 //! went, and GitHub's request ID. Never a secret: tokens, keys, PINs and webhook secrets have
@@ -56,6 +57,9 @@ pub enum ActivityAction {
     AppAdded,
     #[serde(rename = "app.removed")]
     AppRemoved,
+    /// Exposed credentials sent to `POST /credentials/revoke` (their count and prefixes only).
+    #[serde(rename = "credentials.revoked")]
+    CredentialsRevoked,
 }
 
 impl ActivityAction {
@@ -72,6 +76,7 @@ impl ActivityAction {
             ActivityAction::KeyRemoved => "key.removed",
             ActivityAction::AppAdded => "app.added",
             ActivityAction::AppRemoved => "app.removed",
+            ActivityAction::CredentialsRevoked => "credentials.revoked",
         }
     }
 }

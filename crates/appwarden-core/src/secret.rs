@@ -74,6 +74,12 @@ secret_string!(
     /// The user PIN of a PKCS#11 token.
     Pin
 );
+
+secret_string!(
+    /// Someone's credential found exposed (a personal access token, an OAuth or user-to-server
+    /// token), held only to be sent to `POST /credentials/revoke`.
+    ExposedCredential
+);
 /// An installation access token (`ghs_…`), with when this process minted it (if it did):
 /// GitHub may refuse a token for a few seconds after minting it while it replicates.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-pub use server::{IP_ALLOW_LIST, NOT_ACCESSIBLE, meta_hooks};
+pub use server::{IP_ALLOW_LIST, NOT_ACCESSIBLE, REVOCABLE_PREFIXES, REVOKE_PER_HOUR, meta_hooks};
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -379,6 +379,11 @@ impl Sim {
     /// Whether the webhook's receiver answers 200 (redeliveries succeed) or 502.
     pub fn set_webhook_receiver_up(&self, up: bool) {
         self.shared.lock().hook.receiver_up = up;
+    }
+
+    /// Every credential `POST /credentials/revoke` accepted, in order.
+    pub fn revoked_credentials(&self) -> Vec<String> {
+        self.shared.lock().revoked_credentials.clone()
     }
 
     /// Every token minted so far (revoked ones included).

@@ -105,6 +105,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/app/hook/deliveries/{id}/attempts",
             post(hook_routes::redeliver),
         )
+        .route(
+            "/credentials/revoke",
+            post(credential_routes::revoke_credentials),
+        )
         .route("/rate_limit", get(rate_limit))
         .route("/meta", get(meta_routes::get_meta))
         .route("/_ghsim/stats", get(stats))
@@ -523,12 +527,15 @@ macro_rules! try_response {
     };
 }
 
+#[path = "credential_routes.rs"]
+mod credential_routes;
 #[path = "hook_routes.rs"]
 mod hook_routes;
 #[path = "installation_routes.rs"]
 mod installation_routes;
 #[path = "org_routes.rs"]
 mod org_routes;
+pub use credential_routes::{REVOCABLE_PREFIXES, REVOKE_PER_HOUR};
 #[path = "token_routes.rs"]
 mod token_routes;
 pub use org_routes::NOT_ACCESSIBLE;

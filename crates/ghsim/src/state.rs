@@ -65,6 +65,8 @@ pub struct SimState {
     pub audit_queries: HashMap<u64, VecDeque<DateTime<Utc>>>,
     /// "1,750 queries per hour per user and IP address" (the endpoint's description).
     pub audit_log_per_hour: usize,
+    /// Every credential `POST /credentials/revoke` accepted, in order.
+    pub revoked_credentials: Vec<String>,
     next_request_id: u64,
 }
 
@@ -92,6 +94,7 @@ impl SimState {
             orgs: HashMap::new(),
             audit_queries: HashMap::new(),
             audit_log_per_hour: AUDIT_LOG_PER_HOUR,
+            revoked_credentials: Vec::new(),
             next_request_id: 0,
         }
     }
@@ -180,6 +183,24 @@ impl SimState {
         }
         times.push_back(now);
         Ok(())
+    }
+
+    /// Counts `cost` against a bucket of `limit` an hour; returns it and what remains. Unlike
+    /// [`SimState::spend`], `used` may pass the limit (the caller refuses what does).
+    pub fn spend_limited(&mut self, bucket: &str, cost: u64, limit: u64) -> (Bucket, u64) {
+        let now = self.now().timestamp();
+        let entry = self.buckets.entry(bucket.to_owned()).or_insert(Bucket {
+            used: 0,
+            reset: now + 3600,
+        });
+        if entry.reset <= now {
+            *entry = Bucket {
+                used: 0,
+                reset: now + 3600,
+            };
+        }
+        entry.used += cost;
+        (*entry, limit.saturating_sub(entry.used))
     }
 
     pub fn app(&self, app_id: u64) -> Option<&SimApp> {
