@@ -1560,3 +1560,63 @@ async fn an_organizations_apps_are_compared_and_its_audit_log_searched_and_expor
     app.shot("03-missing-permission").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaked_tokens_are_revoked_by_value_and_a_minted_one_with_its_own_token() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 3,
+        ..Default::default()
+    })
+    .await;
+    let api = sim.api_url();
+    store_app_with_cli(&keyring, home.path(), "Leak bot", &api);
+    let app = Desktop::start("revoke-leaked", &keyring, home.path(), &[]).await;
+    app.el("installation-row").await;
+    let minted = app.mint_first_installation().await;
+    app.escape().await;
+
+    let classic = format!("ghp_{}", "K9m2".repeat(9));
+    let fine = format!("github_pat_{}_{}", "F".repeat(22), "x7".repeat(29) + "y");
+    let text = format!(
+        "CI log 2026-12-01\n  export GH_TOKEN={classic}\n  git push https://x-access-token:{minted}@github.com/acme/api\n  curl -H \"Authorization: token {fine}\"\n"
+    );
+    app.el("open-settings").await.click().await.unwrap();
+    app.el("open-revoke-leaked").await.click().await.unwrap();
+    app.paste("leaked-text", &text).await;
+    app.el("leaked-find").await.click().await.unwrap();
+    let rows = app
+        .wait_text("revoke-leaked-dialog", |t| t.contains("installation token"))
+        .await;
+    assert!(rows.contains("ghp_K9m2…K9m2"), "{rows}");
+    assert!(
+        rows.contains("fine-grained personal access token"),
+        "{rows}"
+    );
+    // Masked in the page: no value is shown or kept there.
+    let source = app.driver.source().await.unwrap();
+    for value in [&classic, &fine, &minted] {
+        assert!(!source.contains(value.as_str()));
+    }
+
+    // Once confirmed: the personal tokens by value, the installation token with itself.
+    assert_eq!(repositories_status(&api, &minted).await, 200);
+    assert!(!app.el("leaked-revoke").await.is_enabled().await.unwrap());
+    app.el("leaked-understood").await.click().await.unwrap();
+    app.el("leaked-revoke").await.click().await.unwrap();
+    let outcome = app
+        .wait_text("leaked-outcome", |t| t.contains("accepted 2"))
+        .await;
+    assert!(
+        outcome.contains("1 installation token revoked with its own token"),
+        "{outcome}"
+    );
+    assert_eq!(
+        sim.revoked_credentials(),
+        vec![classic.clone(), fine.clone()]
+    );
+    assert_eq!(repositories_status(&api, &minted).await, 401);
+    app.shot("revoked").await;
+    app.quit().await;
+}

@@ -121,6 +121,8 @@ pub fn run() {
             commands::organization::org_installed_apps,
             commands::organization::org_audit_log,
             commands::organization::export_audit_log,
+            commands::credentials::find_exposed_credentials,
+            commands::credentials::revoke_exposed_credentials,
             commands::activity::activity_entries,
             commands::activity::export_activity,
             commands::tokens::mint_token,

@@ -6,6 +6,7 @@ use crate::ipc::{IpcError, IpcResult, StagedKey};
 use appwarden_core::activity::ActivityLog;
 use appwarden_core::github::{App, AuditEvent, ClientOptions, GitHubClient};
 use appwarden_core::jwt::SigningKey;
+use appwarden_core::leaked_credentials::FoundCredential;
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::source_ranges::SourceRanges;
 use appwarden_core::store::{AppConfig, AppStore};
@@ -33,6 +34,8 @@ pub struct DesktopState {
     described: Mutex<HashMap<String, App>>,
     /// Each app's webhook source ranges as last shown, for their export.
     source_ranges: Mutex<HashMap<String, SourceRanges>>,
+    /// Exposed credentials found in pasted text, staged until revoked.
+    exposed: Mutex<HashMap<u64, Vec<FoundCredential>>>,
     /// Appwarden's activity record, which every session writes to.
     pub activity: Option<Arc<ActivityLog>>,
     /// The audit events last read for each app and organization, for their export.
@@ -74,7 +77,26 @@ impl DesktopState {
             source_ranges: Mutex::new(HashMap::new()),
             audit_events: Mutex::new(HashMap::new()),
             activity: None,
+            exposed: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Keeps credentials found in pasted text until they are revoked; the window refers to
+    /// them by the ID returned (they never cross IPC again).
+    pub fn stage_exposed(&self, found: Vec<FoundCredential>) -> u64 {
+        let id = self.next_staged.fetch_add(1, Ordering::Relaxed);
+        let mut staged = self.exposed.lock().unwrap_or_else(|e| e.into_inner());
+        // Only the latest find is kept.
+        staged.clear();
+        staged.insert(id, found);
+        id
+    }
+
+    pub fn take_exposed(&self, id: u64) -> Option<Vec<FoundCredential>> {
+        self.exposed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id)
     }
 
     /// The same state, recording every session's changes in `log`.

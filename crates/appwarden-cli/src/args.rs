@@ -113,7 +113,8 @@ pub enum CredentialsCommand {
     /// user-to-server and refresh tokens (ghu_, ghr_) in the text given, shows them masked,
     /// and after confirmation sends them to GitHub (POST /credentials/revoke, no
     /// authentication), which revokes them, tells their owners and cannot undo it.
-    /// Installation tokens (ghs_) are not accepted there: `appwarden token revoke` revokes one.
+    /// Installation tokens (ghs_) are not accepted there: they are revoked with their own token
+    /// (DELETE /installation/token) instead.
     Revoke {
         /// The credentials, or text containing them; - (or nothing, with a pipe) reads
         /// standard input.

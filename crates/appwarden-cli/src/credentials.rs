@@ -39,11 +39,11 @@ pub fn run(command: CredentialsCommand) -> Result<i32, Error> {
             "Enterprise Server has no POST /credentials/revoke: revoke the tokens in the site admin dashboard, or ask their owners to. Nothing was sent.".into(),
         ));
     }
-    let revocable = found.iter().filter(|f| f.kind.revocable_by_value()).count();
+    let revocable = found.len();
     eprintln!("Found {} credential(s):", found.len());
     for credential in &found {
         let note = if credential.kind == CredentialKind::Installation {
-            " — not accepted by GitHub's revocation endpoint: revoke it with `appwarden token revoke -`, which needs only the token"
+            " — not taken by GitHub's revocation endpoint: revoked with its own token instead"
         } else {
             ""
         };
@@ -52,11 +52,6 @@ pub fn run(command: CredentialsCommand) -> Result<i32, Error> {
             credential.masked(),
             credential.kind.describe()
         );
-    }
-    if revocable == 0 {
-        return Err(Error::InvalidInput(
-            "None of them can be revoked by value: installation tokens are revoked with `appwarden token revoke`. Nothing was sent.".into(),
-        ));
     }
     if !yes {
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
@@ -85,10 +80,24 @@ pub fn run(command: CredentialsCommand) -> Result<i32, Error> {
             report.accepted
         );
     }
+    if report.installation_tokens_revoked > 0 {
+        eprintln!(
+            "{} installation token(s) revoked with their own token.",
+            report.installation_tokens_revoked
+        );
+    }
+    if report.installation_tokens_invalid > 0 {
+        eprintln!(
+            "{} installation token(s) were no longer valid (expired or revoked already).",
+            report.installation_tokens_invalid
+        );
+    }
     for (count, why) in &report.refused {
         eprintln!("error: {count} credential(s) were not accepted: {why}");
     }
-    Ok(match (report.accepted, report.refused.is_empty()) {
+    let done =
+        report.accepted + report.installation_tokens_revoked + report.installation_tokens_invalid;
+    Ok(match (done, report.refused.is_empty()) {
         (_, true) => 0,
         (0, false) => 2,
         _ => 1,

@@ -3,8 +3,8 @@
 //! and notifies their owners (and cannot be undone). That endpoint takes personal access
 //! tokens (classic `ghp_`, fine-grained `github_pat_`), OAuth tokens (`gho_`), GitHub Apps'
 //! user-to-server (`ghu_`) and refresh tokens (`ghr_`), up to 1,000 a request, without
-//! authentication. Installation tokens (`ghs_`) are not among them: they are found and named,
-//! so that one this app minted can be revoked with its own token instead.
+//! authentication. Installation tokens (`ghs_`) are not among them: whoever holds one can
+//! revoke it with the token itself (`DELETE /installation/token`), which is done instead.
 
 use crate::activity::{Activity, ActivityAction, ActivityLog};
 use crate::github::{Auth, GitHubClient, GitHubError, RequestId};
@@ -188,6 +188,10 @@ pub struct RevocationReport {
     pub accepted: usize,
     /// Refused with the request they were in: (how many, why).
     pub refused: Vec<(usize, String)>,
+    /// Installation tokens revoked with their own token.
+    pub installation_tokens_revoked: usize,
+    /// Installation tokens GitHub no longer took (401: expired or revoked already).
+    pub installation_tokens_invalid: usize,
 }
 
 /// Sends the revocable credentials in `found`, 1,000 a request, recording each request (count
@@ -222,6 +226,29 @@ pub async fn revoke(
         match done {
             Ok(_) => report.accepted += batch.len(),
             Err(err) => report.refused.push((batch.len(), err.to_string())),
+        }
+    }
+    for found in found
+        .iter()
+        .filter(|f| f.kind == CredentialKind::Installation)
+    {
+        let token = crate::secret::AccessToken::new(found.value.expose_secret());
+        let done = client.revoke_installation_token(&token).await;
+        let already_invalid = matches!(&done, Err(err) if err.status() == Some(401));
+        if let Some(log) = activity {
+            let mut entry = Activity::new(client.api_url().host(), ActivityAction::TokenRevoked)
+                .target("an exposed installation token")
+                .detail("with its own token");
+            entry = match &done {
+                Ok(request_id) => entry.request_id(request_id.as_deref()),
+                Err(err) => entry.failed_because(&err.to_string(), err.request_id()),
+            };
+            log.record(entry);
+        }
+        match done {
+            Ok(_) => report.installation_tokens_revoked += 1,
+            Err(_) if already_invalid => report.installation_tokens_invalid += 1,
+            Err(err) => report.refused.push((1, err.to_string())),
         }
     }
     report

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod activity;
 pub mod apps;
+pub mod credentials;
 pub mod hardware;
 pub mod installations;
 pub mod keys;

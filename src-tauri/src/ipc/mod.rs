@@ -13,12 +13,14 @@ use ts_rs::TS;
 
 mod about;
 mod activity;
+mod credentials;
 mod hardware;
 mod installations;
 mod organization;
 mod webhook;
 pub use about::*;
 pub use activity::*;
+pub use credentials::*;
 pub use hardware::*;
 pub use installations::*;
 pub use organization::*;

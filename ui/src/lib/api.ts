@@ -4,6 +4,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { About } from "./bindings/About";
 import type { ActivityView } from "./bindings/ActivityView";
+import type { ExposedFound } from "./bindings/ExposedFound";
+import type { RevocationOutcome } from "./bindings/RevocationOutcome";
 import type { AppDraft } from "./bindings/AppDraft";
 import type { AppOverview } from "./bindings/AppOverview";
 import type { AppSummary } from "./bindings/AppSummary";
@@ -111,6 +113,9 @@ export const api = {
   environment: () => call<Environment>("environment"),
   about: () => call<About>("about"),
   activityEntries: () => call<ActivityView>("activity_entries"),
+  findExposedCredentials: (text: string) => call<ExposedFound>("find_exposed_credentials", { text }),
+  revokeExposedCredentials: (batch: number, name: string | null) =>
+    call<RevocationOutcome>("revoke_exposed_credentials", { batch, name }),
   exportActivity: (lines: number[]) => call<ExportOutcome | null>("export_activity", { lines }),
   copyText: (text: string) => call<void>("copy_text", { text }),
   listApps: () => call<AppSummary[]>("list_apps"),

@@ -54,7 +54,7 @@ class AppState {
   // Rows are immutable data: kept raw (not deeply reactive), so that 100,000 installations
   // cost no proxies.
   listings = $state.raw<Record<string, Listing>>({});
-  dialog = $state<"add-app" | "settings" | "about" | "activity" | null>(null);
+  dialog = $state<"add-app" | "settings" | "about" | "activity" | "revoke-leaked" | null>(null);
   /** The app just added, to suggest comparing its key with GitHub's settings page. */
   justAdded = $state<string | null>(null);
   token = $state<ShownToken | null>(null);
