@@ -173,6 +173,67 @@ async fn record(ghes: bool) -> Vec<Value> {
         )
         .await;
     }
+    // Fine-grained personal access tokens: the requests, the tokens with access, their
+    // repositories, and the bulk actions' 202 and 422.
+    let world = sim.org(login).unwrap();
+    let subset_request = world
+        .pat_requests
+        .iter()
+        .find(|r| {
+            r.state == ghsim::pats::RequestState::Pending && r.pat.repository_selection == "subset"
+        })
+        .unwrap()
+        .id;
+    let subset_grant = world
+        .pat_grants
+        .iter()
+        .find(|g| g.pat.repository_selection == "subset")
+        .unwrap()
+        .id;
+    for (url, spec_path) in [
+        (
+            format!(
+                "/orgs/{login}/personal-access-token-requests?per_page=5&owner[]=mona&direction=asc"
+            ),
+            "/orgs/{org}/personal-access-token-requests",
+        ),
+        (
+            format!("/orgs/{login}/personal-access-token-requests/{subset_request}/repositories"),
+            "/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+        ),
+        (
+            format!("/orgs/{login}/personal-access-tokens?per_page=5&permission=contents_write"),
+            "/orgs/{org}/personal-access-tokens",
+        ),
+        (
+            format!("/orgs/{login}/personal-access-tokens/{subset_grant}/repositories"),
+            "/orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+        ),
+    ] {
+        call("GET", url, spec_path, &token, None).await;
+    }
+    let requests_path = "/orgs/{org}/personal-access-token-requests";
+    for body in [
+        json!({ "action": "approve", "pat_request_ids": [subset_request], "reason": "CI" }),
+        json!({ "action": "deny", "pat_request_ids": [] }),
+    ] {
+        call(
+            "POST",
+            format!("/orgs/{login}/personal-access-token-requests"),
+            requests_path,
+            &token,
+            Some(body),
+        )
+        .await;
+    }
+    call(
+        "POST",
+        format!("/orgs/{login}/personal-access-tokens"),
+        "/orgs/{org}/personal-access-tokens",
+        &token,
+        Some(json!({ "action": "revoke", "pat_ids": [subset_grant] })),
+    )
+    .await;
     let contents_only = call(
         "POST",
         format!("/app/installations/{}/access_tokens", org.id),

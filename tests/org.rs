@@ -344,3 +344,268 @@ async fn the_cli_lists_apps_and_streams_the_audit_log_as_json_lines() {
     );
     assert_eq!(sim.minted_tokens().len(), minted);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fine_grained_tokens_requests_are_reviewed_and_access_revoked() {
+    use appwarden_core::github::pats::{PatFilter, Review};
+    let sim = start_sim(SimConfig {
+        installations: 20,
+        ..Default::default()
+    })
+    .await;
+    let (org, _) = orgs(&sim);
+    let login = org.account_login.clone();
+    let world = sim.org(&login).unwrap();
+    let session = session(&sim);
+    let pending: Vec<&ghsim::pats::SimPatRequest> = world
+        .pat_requests
+        .iter()
+        .filter(|r| r.state == ghsim::pats::RequestState::Pending)
+        .collect();
+    assert!(pending.len() > 100, "{}", pending.len());
+
+    // Every page once (100 a page), newest first, each request once.
+    let listed = session
+        .pat_requests(&login, &PatFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), pending.len());
+    assert_eq!(
+        requests(
+            &sim,
+            &format!("GET /orgs/{login}/personal-access-token-requests")
+        ),
+        pending.len().div_ceil(100) as u64
+    );
+    assert!(
+        listed
+            .windows(2)
+            .all(|w| w[0].created_at >= w[1].created_at)
+    );
+    // The token scoped to reading requests alone.
+    assert!(sim.minted_tokens().iter().any(|t| t.permissions
+        == BTreeMap::from([(
+            "organization_personal_access_token_requests".into(),
+            "read".into()
+        )])));
+
+    // GitHub's filters: an owner, a permission at a level.
+    let mona = session
+        .pat_requests(
+            &login,
+            &PatFilter {
+                owners: vec!["mona".into()],
+                ..PatFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        !mona.is_empty()
+            && mona
+                .iter()
+                .all(|r| r.owner.login.as_deref() == Some("mona"))
+    );
+    let issues_read = session
+        .pat_requests(
+            &login,
+            &PatFilter {
+                permission: Some("issues_read".into()),
+                ..PatFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        issues_read
+            .iter()
+            .all(|r| r.permissions.repository.get("issues").map(String::as_str) == Some("read"))
+    );
+
+    // Approve two (one request of both), deny one (alone): ghsim's state changes.
+    let (a, b, c) = (listed[0].id, listed[1].id, listed[2].id);
+    let approved = session
+        .review_pat_requests(
+            &login,
+            &[a, b],
+            Review::Approve,
+            Some("For the release pipeline"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(approved.done, vec![a, b]);
+    let denied = session
+        .review_pat_requests(&login, &[c], Review::Deny, None)
+        .await
+        .unwrap();
+    assert_eq!(denied.done, vec![c]);
+    let now = sim.org(&login).unwrap();
+    let state_of = |id| now.pat_requests.iter().find(|r| r.id == id).unwrap().state;
+    assert_eq!(state_of(a), ghsim::pats::RequestState::Approved);
+    assert_eq!(state_of(c), ghsim::pats::RequestState::Denied);
+    // Reviewing one again: GitHub's 422, in plain words.
+    let err = session
+        .review_pat_requests(&login, &[c], Review::Approve, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("not pending"), "{err}");
+    // 250 IDs: three bulk requests of at most 100.
+    let ids: Vec<u64> = listed.iter().skip(3).map(|r| r.id).take(250).collect();
+    let before = requests(
+        &sim,
+        &format!("POST /orgs/{login}/personal-access-token-requests"),
+    );
+    session
+        .review_pat_requests(&login, &ids, Review::Deny, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        requests(
+            &sim,
+            &format!("POST /orgs/{login}/personal-access-token-requests")
+        ) - before,
+        ids.len().div_ceil(100) as u64
+    );
+    // A reason over GitHub's 1,024 characters is refused before anything is sent.
+    let err = session
+        .review_pat_requests(&login, &[a], Review::Approve, Some(&"x".repeat(1_025)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+
+    // The tokens with access (the two approved among them), revoked one and many.
+    let grants = session
+        .pat_grants(&login, &PatFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(grants.len(), world.pat_grants.len() + 2);
+    let unused = session
+        .pat_grants(
+            &login,
+            &PatFilter {
+                last_used_before: Some(chrono::Utc::now() - chrono::Duration::days(90)),
+                ..PatFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!unused.is_empty() && unused.len() < grants.len());
+    let revoked = session
+        .revoke_pat_grants(&login, &[grants[0].id, grants[1].id, grants[2].id])
+        .await
+        .unwrap();
+    assert_eq!(revoked.done.len(), 3);
+    let after = session
+        .pat_grants(&login, &PatFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(after.len(), grants.len() - 3);
+
+    // Without the permission: said before anything is minted.
+    sim.set_permission(org.id, "organization_personal_access_tokens", Some("read"));
+    let minted = sim.minted_tokens().len();
+    let err = session
+        .revoke_pat_grants(&login, &[after[0].id])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::MissingPermission);
+    assert!(
+        err.to_string()
+            .contains("\"Personal access tokens\" (write)"),
+        "{err}"
+    );
+    assert_eq!(sim.minted_tokens().len(), minted);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_reviews_requests_and_revokes_access_after_the_login_is_typed() {
+    let sim = start_sim(SimConfig {
+        installations: 20,
+        ..Default::default()
+    })
+    .await;
+    let (org, _) = orgs(&sim);
+    let login = org.account_login.clone();
+    let env = CliEnv::new();
+    let app_args = ad_hoc_app_args(&sim);
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(app_args.iter().map(String::as_str));
+        tokio::task::block_in_place(|| env.run(&all, None))
+    };
+    let out = run(&["org", "pat-requests", "--org", &login, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let id = listed[0]["id"].as_u64().unwrap().to_string();
+    let out = run(&[
+        "org",
+        "pat-requests",
+        "approve",
+        "--org",
+        &login,
+        &id,
+        "--reason",
+        "CI",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 request approved"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["org", "pat-requests", "deny", "--org", &login, &id]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not pending"), "{}", stderr(&out));
+
+    let out = run(&["org", "pats", "--org", &login, "--json"]);
+    let grants: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let grant = grants[0]["id"].as_u64().unwrap().to_string();
+    // Without a terminal, --confirm must name the organization.
+    let out = run(&["org", "pats", "revoke", "--org", &login, &grant]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("--confirm {login}")),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "org",
+        "pats",
+        "revoke",
+        "--org",
+        &login,
+        &grant,
+        "--confirm",
+        "someone-else",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[
+        "org",
+        "pats",
+        "revoke",
+        "--org",
+        &login,
+        &grant,
+        "--confirm",
+        &login,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&run(&["org", "pats", "--org", &login]));
+    assert!(table.contains("MARKS"), "{table}");
+    assert!(
+        !table.lines().any(|l| l.starts_with(&format!("{grant} "))),
+        "{table}"
+    );
+
+    // What was done is in the activity record.
+    let record = std::fs::read_to_string(
+        env.home
+            .path()
+            .join(".local/share/appwarden/activity.jsonl"),
+    )
+    .unwrap();
+    assert!(record.contains("\"pat_request.approved\""), "{record}");
+    assert!(record.contains("reason: CI"), "{record}");
+    assert!(record.contains("\"pat.access_revoked\""), "{record}");
+}

@@ -80,7 +80,7 @@ pub enum Command {
     /// GET /orgs/{org}/installation, with a token scoped to the one permission each needs):
     /// its installed apps and its audit log.
     #[command(subcommand)]
-    Org(OrgCommand),
+    Org(Box<OrgCommand>),
     /// Credentials found exposed (in a log, a commit, a message), revoked by value.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
@@ -164,6 +164,110 @@ pub enum OrgCommand {
     /// Server; needs the organization's Administration permission, read). By default GitHub
     /// searches the last three months; --since (or created: in --phrase) reaches further.
     AuditLog(AuditLogArgs),
+    /// Members' pending requests for fine-grained personal access tokens to access the
+    /// organization (needs organization_personal_access_token_requests: read), and
+    /// `approve` / `deny` (write).
+    PatRequests(PatRequestsArgs),
+    /// Fine-grained personal access tokens with access to the organization, marked as an
+    /// administrator looks at them (expired, expiring, never used…) (needs
+    /// organization_personal_access_tokens: read), and `revoke` (write).
+    Pats(PatsArgs),
+}
+
+/// The filters both lists take, as GitHub names them.
+#[derive(Args, Clone, Default)]
+pub struct PatFilterArgs {
+    /// Only this owner's (repeatable, at most 10).
+    #[arg(long = "owner", value_name = "LOGIN")]
+    pub owners: Vec<String>,
+    /// Only those reaching this repository (its name).
+    #[arg(long)]
+    pub repository: Option<String>,
+    /// Only those with this permission at this level, e.g. issues_read, contents_write.
+    #[arg(long, value_name = "NAME_LEVEL")]
+    pub permission: Option<String>,
+    /// Only tokens last used before then (24h, 90d, or a date).
+    #[arg(long, value_name = "AGE|DATE")]
+    pub last_used_before: Option<String>,
+    /// Only tokens last used after then.
+    #[arg(long, value_name = "AGE|DATE")]
+    pub last_used_after: Option<String>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PatRequestsArgs {
+    #[command(subcommand)]
+    pub action: Option<PatRequestAction>,
+    /// The organization's login.
+    #[arg(long, required = true)]
+    pub org: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    #[command(flatten)]
+    pub filter: PatFilterArgs,
+    /// GitHub's request objects, as an array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum PatRequestAction {
+    /// Approve requests (one, or many: 100 a request to GitHub).
+    Approve(ReviewArgs),
+    /// Deny requests.
+    Deny(ReviewArgs),
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// The organization's login.
+    #[arg(long)]
+    pub org: String,
+    /// The requests' IDs (from `org pat-requests`).
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<u64>,
+    /// Why, shown to the requester (at most 1,024 characters).
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PatsArgs {
+    #[command(subcommand)]
+    pub action: Option<PatAction>,
+    /// The organization's login.
+    #[arg(long, required = true)]
+    pub org: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    #[command(flatten)]
+    pub filter: PatFilterArgs,
+    /// GitHub's token objects, as an array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum PatAction {
+    /// Revoke tokens' access to the organization (asks for the organization's login on a
+    /// terminal; --confirm LOGIN without one).
+    Revoke {
+        /// The organization's login.
+        #[arg(long)]
+        org: String,
+        /// The tokens' IDs (from `org pats`).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<u64>,
+        /// The organization's login, typed to confirm.
+        #[arg(long)]
+        confirm: Option<String>,
+        #[command(flatten)]
+        app: AppArgs,
+    },
 }
 
 #[derive(Args)]

@@ -47,7 +47,7 @@ pub fn run(command: Command) -> Result<i32, Error> {
         Command::GitCredential { operation } => crate::git_credential::git_credential(&operation),
         Command::Installation(command) => crate::installation_admin::installation_command(command),
         Command::Hook(command) => crate::hooks::run(command),
-        Command::Org(command) => crate::org::run(command),
+        Command::Org(command) => crate::org::run(*command),
         Command::Activity(args) => crate::activity::run(args),
         Command::Credentials(command) => crate::credentials::run(command),
         Command::Completions { shell } => crate::shell::completions(shell),

@@ -52,7 +52,11 @@ pub(crate) fn installation_command(command: InstallationCommand) -> Result<i32, 
     };
     let login = installation.account_login().to_owned();
     if action != "unsuspend" {
-        confirm_login(action, &login, target.confirm.as_deref())?;
+        confirm_login(
+            &format!("{action} the installation on {login}"),
+            &login,
+            target.confirm.as_deref(),
+        )?;
     }
     match action {
         "suspend" => rt.block_on(session.suspend(installation.id))?,
@@ -70,11 +74,12 @@ pub(crate) fn installation_command(command: InstallationCommand) -> Result<i32, 
 
 /// A destructive action goes ahead only once the account's login is typed (or given with
 /// `--confirm`), as on GitHub's own settings pages.
-pub(crate) fn confirm_login(action: &str, login: &str, given: Option<&str>) -> Result<(), Error> {
+/// `doing` says what is at stake ("suspend the installation on octo-org").
+pub(crate) fn confirm_login(doing: &str, login: &str, given: Option<&str>) -> Result<(), Error> {
     let typed = match given {
         Some(given) => given.trim().to_owned(),
         None if std::io::stdin().is_terminal() => {
-            eprint!("To {action} the installation on {login}, type its login: ");
+            eprint!("To {doing}, type {login}: ");
             let _ = std::io::stderr().flush();
             let mut line = String::new();
             std::io::stdin()
@@ -84,13 +89,13 @@ pub(crate) fn confirm_login(action: &str, login: &str, given: Option<&str>) -> R
         }
         None => {
             return Err(Error::InvalidInput(format!(
-                "To {action} the installation on {login}, confirm with --confirm {login}. Nothing was changed."
+                "To {doing}, confirm with --confirm {login}. Nothing was changed."
             )));
         }
     };
     if typed != login {
         return Err(Error::InvalidInput(format!(
-            "\"{typed}\" is not {login}: nothing was changed. Type the account's login exactly to {action} it."
+            "\"{typed}\" is not {login}: nothing was changed. Type the login exactly to {doing}."
         )));
     }
     Ok(())

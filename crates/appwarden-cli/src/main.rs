@@ -18,6 +18,7 @@ mod installation_admin;
 mod installations;
 mod local_store;
 mod org;
+mod org_pats;
 mod output;
 mod pkcs11;
 mod progress;

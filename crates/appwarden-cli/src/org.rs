@@ -1,5 +1,6 @@
 //! `appwarden org …`: an organization governed through the app's installation on it: the
-//! apps installed there (`org apps`) and its audit log (`org audit-log`).
+//! apps installed there (`org apps`) and its audit log (`org audit-log`); its fine-grained
+//! personal access tokens are in [`crate::org_pats`].
 
 use crate::args::{AuditIncludeArg, AuditLogArgs, OrgAppsArgs, OrgCommand};
 use crate::commands::{runtime, session};
@@ -16,6 +17,8 @@ pub fn run(command: OrgCommand) -> Result<i32, Error> {
     match command {
         OrgCommand::Apps(args) => apps(args),
         OrgCommand::AuditLog(args) => audit_log(args),
+        OrgCommand::PatRequests(args) => crate::org_pats::pat_requests(args),
+        OrgCommand::Pats(args) => crate::org_pats::pats(args),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Appwarden's own activity record: every change it makes on GitHub or in the keyring (a
 //! token minted or revoked, an installation suspended, unsuspended or uninstalled, the
 //! webhook's configuration changed, a delivery redelivered, a key or app added or removed,
-//! exposed credentials revoked),
+//! fine-grained token requests approved or denied, tokens' access revoked, exposed
+//! credentials revoked),
 //! one JSON line each, appended to `activity.jsonl` in the OS data directory (or
 //! `$APPWARDEN_DATA_DIR`): when, which host and app, what was acted on, what was done, how it
 //! went, and GitHub's request ID. Never a secret: tokens, keys, PINs and webhook secrets have
@@ -57,6 +58,13 @@ pub enum ActivityAction {
     AppAdded,
     #[serde(rename = "app.removed")]
     AppRemoved,
+    #[serde(rename = "pat_request.approved")]
+    PatRequestApproved,
+    #[serde(rename = "pat_request.denied")]
+    PatRequestDenied,
+    /// A fine-grained personal access token's access to an organization revoked.
+    #[serde(rename = "pat.access_revoked")]
+    PatAccessRevoked,
     /// Exposed credentials sent to `POST /credentials/revoke` (their count and prefixes only).
     #[serde(rename = "credentials.revoked")]
     CredentialsRevoked,
@@ -77,6 +85,9 @@ impl ActivityAction {
             ActivityAction::AppAdded => "app.added",
             ActivityAction::AppRemoved => "app.removed",
             ActivityAction::CredentialsRevoked => "credentials.revoked",
+            ActivityAction::PatRequestApproved => "pat_request.approved",
+            ActivityAction::PatRequestDenied => "pat_request.denied",
+            ActivityAction::PatAccessRevoked => "pat.access_revoked",
         }
     }
 }

@@ -4,7 +4,9 @@
 //! organization's installed apps and its audit log. GitHub's "Resource not accessible by
 //! integration" becomes the same missing-permission error, never a key problem.
 
+use crate::activity::ActivityAction;
 use crate::error::{Error, ErrorCode};
+use crate::github::pats::{PatFilter, PatGrant, PatRequest, Review, check_reason};
 use crate::github::{
     AuditEvent, AuditOrder, AuditQuery, GitHubError, Installation, OrgInstallations, Permissions,
     TokenRequest,
@@ -28,6 +30,34 @@ pub const ADMINISTRATION_READ: Needs = Needs {
     permission: "organization_administration",
     level: "read",
 };
+
+/// Reading the requests for fine-grained tokens.
+pub const PAT_REQUESTS_READ: Needs = Needs {
+    permission: "organization_personal_access_token_requests",
+    level: "read",
+};
+/// Approving and denying them.
+pub const PAT_REQUESTS_WRITE: Needs = Needs {
+    permission: "organization_personal_access_token_requests",
+    level: "write",
+};
+/// Reading the fine-grained tokens with access.
+pub const PATS_READ: Needs = Needs {
+    permission: "organization_personal_access_tokens",
+    level: "read",
+};
+/// Revoking their access.
+pub const PATS_WRITE: Needs = Needs {
+    permission: "organization_personal_access_tokens",
+    level: "write",
+};
+
+/// How a bulk action went: what GitHub took, and what it refused (with why).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkReport {
+    pub done: Vec<u64>,
+    pub refused: Vec<(u64, String)>,
+}
 
 impl Needs {
     /// The permission as GitHub's settings page names it.
@@ -70,6 +100,11 @@ pub enum OrgError {
         "{org}'s audit log is not offered through GitHub's API (GitHub answered 404 although the app is installed there): the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)."
     )]
     NotAvailable { org: String, source: GitHubError },
+    /// A review of a request that is no longer pending (GitHub's 422).
+    #[error(
+        "Request {id} is not pending any more (approved, denied or withdrawn already): GitHub refused to review it again."
+    )]
+    NotPending { id: u64, source: GitHubError },
     /// GitHub refused the audit log's search phrase (422).
     #[error("GitHub refused the audit-log search phrase: {}", source.api().map(|a| a.message.as_str()).unwrap_or(""))]
     PhraseRefused { source: GitHubError },
@@ -83,6 +118,7 @@ impl OrgError {
             OrgError::MissingPermission { .. } => ErrorCode::MissingPermission,
             OrgError::NotAvailable { .. } => ErrorCode::NotAvailable,
             OrgError::PhraseRefused { .. } | OrgError::Organization(_) => ErrorCode::InvalidInput,
+            OrgError::NotPending { .. } => ErrorCode::Conflict,
         }
     }
 
@@ -100,6 +136,9 @@ impl OrgError {
                 "The audit log searches qualifiers, not text: action:CATEGORY or action:CATEGORY.ACTION, actor:LOGIN, user:LOGIN, repo:ORG/REPO, operation:create, created:>=YYYY-MM-DD, each negated with a leading -."
                     .to_owned(),
             ),
+            OrgError::NotPending { .. } => {
+                Some("List the requests again: only pending ones can be approved or denied.".to_owned())
+            }
             OrgError::Organization(_) => None,
         }
     }
@@ -107,9 +146,9 @@ impl OrgError {
     /// The GitHub answer behind it, if one was received.
     pub fn github(&self) -> Option<&GitHubError> {
         match self {
-            OrgError::NotAvailable { source, .. } | OrgError::PhraseRefused { source } => {
-                Some(source)
-            }
+            OrgError::NotAvailable { source, .. }
+            | OrgError::PhraseRefused { source }
+            | OrgError::NotPending { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -251,6 +290,165 @@ impl AppSession {
         }
         Ok(read)
     }
+}
+
+impl AppSession {
+    /// The pending requests for fine-grained tokens to access `org`.
+    pub async fn pat_requests(
+        &self,
+        org: &str,
+        filter: &PatFilter,
+    ) -> Result<Vec<PatRequest>, Error> {
+        const WHAT: &str = "listing the requests for personal access tokens";
+        filter.validate().map_err(Error::InvalidInput)?;
+        let access = self.org_access(org, PAT_REQUESTS_READ, WHAT).await?;
+        self.client
+            .pat_requests(&access.token, &access.org, filter)
+            .await
+            .map_err(|err| access.refused(err, WHAT, false))
+    }
+
+    /// The fine-grained tokens with access to `org`.
+    pub async fn pat_grants(&self, org: &str, filter: &PatFilter) -> Result<Vec<PatGrant>, Error> {
+        const WHAT: &str = "listing the personal access tokens";
+        filter.validate().map_err(Error::InvalidInput)?;
+        let access = self.org_access(org, PATS_READ, WHAT).await?;
+        self.client
+            .pat_grants(&access.token, &access.org, filter)
+            .await
+            .map_err(|err| access.refused(err, WHAT, false))
+    }
+
+    /// The repositories a request asks for (`grant: false`) or a token reaches.
+    pub async fn pat_repositories(
+        &self,
+        org: &str,
+        id: u64,
+        grant: bool,
+    ) -> Result<Vec<crate::github::Repository>, Error> {
+        const WHAT: &str = "listing a personal access token's repositories";
+        let needs = if grant { PATS_READ } else { PAT_REQUESTS_READ };
+        let access = self.org_access(org, needs, WHAT).await?;
+        self.client
+            .pat_repositories(&access.token, &access.org, id, grant)
+            .await
+            .map_err(|err| access.refused(err, WHAT, false))
+    }
+
+    /// Approves or denies requests: one alone with `POST …/{id}` (204), more 100 a request
+    /// (202). The reason (at most 1,024 characters) is checked before anything is sent.
+    pub async fn review_pat_requests(
+        &self,
+        org: &str,
+        ids: &[u64],
+        review: Review,
+        reason: Option<&str>,
+    ) -> Result<BulkReport, Error> {
+        const WHAT: &str = "reviewing requests for personal access tokens";
+        check_reason(reason).map_err(Error::InvalidInput)?;
+        if ids.is_empty() {
+            return Err(Error::InvalidInput(
+                "Give the ID of at least one request.".into(),
+            ));
+        }
+        let access = self.org_access(org, PAT_REQUESTS_WRITE, WHAT).await?;
+        let action = match review {
+            Review::Approve => ActivityAction::PatRequestApproved,
+            Review::Deny => ActivityAction::PatRequestDenied,
+        };
+        let mut report = BulkReport::default();
+        if let [id] = ids {
+            let done = self
+                .client
+                .review_pat_request(&access.token, &access.org, *id, review, reason)
+                .await;
+            self.record_org(action, &access.org, format!("request {id}"), reason, &done);
+            match done {
+                Ok(_) => report.done.push(*id),
+                Err(err) if err.status() == Some(422) => {
+                    return Err(OrgError::NotPending {
+                        id: *id,
+                        source: err,
+                    }
+                    .into());
+                }
+                Err(err) => return Err(access.refused(err, WHAT, false)),
+            }
+            return Ok(report);
+        }
+        for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
+            let done = self
+                .client
+                .review_pat_requests(&access.token, &access.org, batch, review, reason)
+                .await;
+            let target = format!("requests {}", join_ids(batch));
+            self.record_org(action, &access.org, target, reason, &done);
+            match done {
+                Ok(_) => report.done.extend_from_slice(batch),
+                Err(err) => {
+                    let why = access.refused(err, WHAT, false).to_string();
+                    report
+                        .refused
+                        .extend(batch.iter().map(|id| (*id, why.clone())));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Revokes tokens' access: one alone (204), more 100 a request (202).
+    pub async fn revoke_pat_grants(&self, org: &str, ids: &[u64]) -> Result<BulkReport, Error> {
+        const WHAT: &str = "revoking personal access tokens' access";
+        if ids.is_empty() {
+            return Err(Error::InvalidInput(
+                "Give the ID of at least one token.".into(),
+            ));
+        }
+        let access = self.org_access(org, PATS_WRITE, WHAT).await?;
+        let action = ActivityAction::PatAccessRevoked;
+        let mut report = BulkReport::default();
+        if let [id] = ids {
+            let done = self
+                .client
+                .revoke_pat_grant(&access.token, &access.org, *id)
+                .await;
+            self.record_org(
+                action,
+                &access.org,
+                format!("token grant {id}"),
+                None,
+                &done,
+            );
+            done.map_err(|err| access.refused(err, WHAT, false))?;
+            report.done.push(*id);
+            return Ok(report);
+        }
+        for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
+            let done = self
+                .client
+                .revoke_pat_grants(&access.token, &access.org, batch)
+                .await;
+            let target = format!("token grants {}", join_ids(batch));
+            self.record_org(action, &access.org, target, None, &done);
+            match done {
+                Ok(_) => report.done.extend_from_slice(batch),
+                Err(err) => {
+                    let why = access.refused(err, WHAT, false).to_string();
+                    report
+                        .refused
+                        .extend(batch.iter().map(|id| (*id, why.clone())));
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn join_ids(ids: &[u64]) -> String {
+    ids.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl OrgAccess {

@@ -192,6 +192,23 @@ impl AppSession {
         Ok(())
     }
 
+    /// Records a change made in organization `org` (its reason, if any, as the detail).
+    pub(crate) fn record_org(
+        &self,
+        action: ActivityAction,
+        org: &str,
+        target: String,
+        reason: Option<&str>,
+        done: &Result<RequestId, crate::github::GitHubError>,
+    ) {
+        let request_id = done.as_ref().ok().cloned().flatten();
+        let detail = match reason {
+            Some(reason) => format!("organization {org}; reason: {reason}"),
+            None => format!("organization {org}"),
+        };
+        self.record(action, target, Some(detail), done, request_id.as_deref());
+    }
+
     fn record_installation(
         &self,
         action: ActivityAction,

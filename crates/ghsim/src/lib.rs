@@ -15,6 +15,7 @@ pub mod faults;
 pub mod hooks;
 pub mod model;
 pub mod orgs;
+pub mod pats;
 mod server;
 pub mod state;
 pub mod tls;

@@ -98,8 +98,11 @@ pub fn default_app_permissions() -> BTreeMap<String, String> {
         ("issues", "write"),
         ("pull_requests", "write"),
         ("checks", "write"),
-        // What the organization views need: its installed apps and its audit log.
+        // What the organization views need: its installed apps and its audit log, its
+        // fine-grained personal access tokens and the requests for them.
         ("organization_administration", "read"),
+        ("organization_personal_access_token_requests", "write"),
+        ("organization_personal_access_tokens", "write"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -16,7 +16,7 @@ pub const NOT_ACCESSIBLE: &str = "Resource not accessible by integration";
 
 /// The caller is the organization's own installation, whose token grants `permission` at
 /// `level` or above. The organization's world is returned.
-fn require_org_permission(
+pub(super) fn require_org_permission(
     state: &mut SimState,
     headers: &HeaderMap,
     org: &str,
@@ -92,7 +92,7 @@ pub(super) async fn org_installations(
 }
 
 /// The installation a token request is billed to.
-fn installation_billing(state: &SimState, headers: &HeaderMap) -> Billing {
+pub(super) fn installation_billing(state: &SimState, headers: &HeaderMap) -> Billing {
     match authenticate(state, headers) {
         Ok(Caller::Installation {
             installation_id, ..

@@ -26,6 +26,10 @@ pub struct SimOrg {
     pub other_apps: Vec<(SimApp, SimInstallation)>,
     /// Newest first.
     pub audit: Vec<AuditEvent>,
+    /// Members' requests for access with fine-grained personal access tokens.
+    pub pat_requests: Vec<crate::pats::SimPatRequest>,
+    /// Fine-grained personal access tokens with access.
+    pub pat_grants: Vec<crate::pats::SimPatGrant>,
 }
 
 /// One audit-log event, with the fields Appwarden reads and a few GitHub always sends.
@@ -600,12 +604,15 @@ pub fn generate(
             .then(b.document_id.cmp(&a.document_id))
     });
 
+    let (pat_requests, pat_grants) = crate::pats::generate(account_id, now);
     SimOrg {
         id: account_id,
         login: login.to_owned(),
         enterprise_cloud,
         other_apps,
         audit,
+        pat_requests,
+        pat_grants,
     }
 }
 

@@ -83,6 +83,30 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(org_routes::audit_log_by_id),
         )
         .route(
+            "/orgs/{org}/personal-access-token-requests",
+            get(pat_routes::list_requests).post(pat_routes::review_many),
+        )
+        .route(
+            "/orgs/{org}/personal-access-token-requests/{id}",
+            post(pat_routes::review_one),
+        )
+        .route(
+            "/orgs/{org}/personal-access-token-requests/{id}/repositories",
+            get(pat_routes::request_repositories),
+        )
+        .route(
+            "/orgs/{org}/personal-access-tokens",
+            get(pat_routes::list_grants).post(pat_routes::revoke_many),
+        )
+        .route(
+            "/orgs/{org}/personal-access-tokens/{id}",
+            post(pat_routes::revoke_one),
+        )
+        .route(
+            "/orgs/{org}/personal-access-tokens/{id}/repositories",
+            get(pat_routes::grant_repositories),
+        )
+        .route(
             "/users/{user}/installation",
             get(installation_routes::user_installation),
         )
@@ -529,6 +553,9 @@ macro_rules! try_response {
 
 #[path = "credential_routes.rs"]
 mod credential_routes;
+#[path = "pat_routes.rs"]
+mod pat_routes;
+use org_routes::installation_billing;
 #[path = "hook_routes.rs"]
 mod hook_routes;
 #[path = "installation_routes.rs"]

@@ -9,6 +9,7 @@ pub mod listing;
 pub mod meta;
 pub mod models;
 pub mod orgs;
+pub mod pats;
 
 pub use audit_log::{AuditEvent, AuditInclude, AuditOrder, AuditPage, AuditQuery};
 pub use client::{Auth, ClientOptions, GitHubClient, RateLimitWait, WaitObserver};
