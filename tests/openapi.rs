@@ -212,6 +212,16 @@ async fn record(ghes: bool) -> Vec<Value> {
     ] {
         call("GET", url, spec_path, &token, None).await;
     }
+    if !ghes {
+        call(
+            "GET",
+            format!("/orgs/{login}/credential-authorizations?per_page=5&page=2"),
+            "/orgs/{org}/credential-authorizations",
+            &token,
+            None,
+        )
+        .await;
+    }
     let requests_path = "/orgs/{org}/personal-access-token-requests";
     for body in [
         json!({ "action": "approve", "pat_request_ids": [subset_request], "reason": "CI" }),
@@ -417,9 +427,11 @@ fn validate(spec_file: &str, cases: &[Value]) {
 }
 
 /// The organization's audit log is in Enterprise Cloud's description (and Enterprise
-/// Server's), not in github.com's general one.
+/// Server's), not in github.com's general one; SAML credential authorizations only in
+/// Enterprise Cloud's.
 fn enterprise_only(case: &Value) -> bool {
     case["path"] == "/orgs/{org}/audit-log"
+        || case["path"] == "/orgs/{org}/credential-authorizations"
 }
 
 #[tokio::test]

@@ -609,3 +609,89 @@ async fn the_cli_reviews_requests_and_revokes_access_after_the_login_is_typed() 
     assert!(record.contains("reason: CI"), "{record}");
     assert!(record.contains("\"pat.access_revoked\""), "{record}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saml_authorizations_are_listed_and_one_removed_after_its_owner_is_typed() {
+    let sim = start_sim(SimConfig {
+        installations: 20,
+        ..Default::default()
+    })
+    .await;
+    let (org, free) = orgs(&sim);
+    let login = org.account_login.clone();
+    let world = sim.org(&login).unwrap();
+    let session = session(&sim);
+
+    let all = session.saml_authorizations(&login, None).await.unwrap();
+    assert_eq!(all.len(), world.credentials.len());
+    let first = &world.credentials[0];
+    let mine = session
+        .saml_authorizations(&login, Some(&first.login))
+        .await
+        .unwrap();
+    assert!(!mine.is_empty() && mine.iter().all(|c| c.login == first.login));
+    // Tokens show their last eight characters, keys their fingerprint.
+    for c in &all {
+        match c.credential_type.as_str() {
+            "SSH key" => assert!(c.fingerprint.is_some() && c.token_last_eight.is_none()),
+            _ => assert_eq!(c.token_last_eight.as_ref().map(String::len), Some(8)),
+        }
+    }
+    let err = session
+        .saml_authorizations(&free.account_login, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotAvailable);
+    assert!(err.to_string().contains("SAML single sign-on"), "{err}");
+
+    // The CLI asks for the owner's login, then removes it.
+    let env = CliEnv::new();
+    let app_args = ad_hoc_app_args(&sim);
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(app_args.iter().map(String::as_str));
+        tokio::task::block_in_place(|| env.run(&all, None))
+    };
+    let id = first.credential_id.to_string();
+    let out = run(&[
+        "org",
+        "credentials",
+        "revoke",
+        "--org",
+        &login,
+        &id,
+        "--confirm",
+        &login,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the organization's login is not the owner's"
+    );
+    assert!(!sim.org(&login).unwrap().credentials[0].removed);
+    let out = run(&[
+        "org",
+        "credentials",
+        "revoke",
+        "--org",
+        &login,
+        &id,
+        "--confirm",
+        &first.login,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sim.org(&login).unwrap().credentials[0].removed);
+    let out = run(&["org", "credentials", "--org", &login, "--json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(listed.len(), all.len() - 1);
+    let record = std::fs::read_to_string(
+        env.home
+            .path()
+            .join(".local/share/appwarden/activity.jsonl"),
+    )
+    .unwrap();
+    assert!(
+        record.contains("\"saml_authorization.removed\""),
+        "{record}"
+    );
+}

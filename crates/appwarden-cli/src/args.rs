@@ -172,6 +172,46 @@ pub enum OrgCommand {
     /// administrator looks at them (expired, expiring, never used…) (needs
     /// organization_personal_access_tokens: read), and `revoke` (write).
     Pats(PatsArgs),
+    /// Credentials members authorized for the organization's SAML single sign-on (GitHub
+    /// Enterprise Cloud): personal access tokens, SSH keys, OAuth and GitHub App tokens
+    /// (needs the organization's Administration permission: read), and `revoke` (write).
+    Credentials(OrgCredentialsArgs),
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct OrgCredentialsArgs {
+    #[command(subcommand)]
+    pub action: Option<OrgCredentialAction>,
+    /// The organization's login.
+    #[arg(long, required = true)]
+    pub org: Option<String>,
+    /// Only this member's credentials.
+    #[arg(long)]
+    pub login: Option<String>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// GitHub's objects, as an array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCredentialAction {
+    /// Remove a credential's SAML authorization: its owner must authorize it again (asks for
+    /// the owner's login on a terminal; --confirm LOGIN without one).
+    Revoke {
+        /// The organization's login.
+        #[arg(long)]
+        org: String,
+        /// The authorization's credential_id (from `org credentials`).
+        credential_id: u64,
+        /// The login of the credential's owner, typed to confirm.
+        #[arg(long)]
+        confirm: Option<String>,
+        #[command(flatten)]
+        app: AppArgs,
+    },
 }
 
 /// The filters both lists take, as GitHub names them.

@@ -19,6 +19,7 @@ pub fn run(command: OrgCommand) -> Result<i32, Error> {
         OrgCommand::AuditLog(args) => audit_log(args),
         OrgCommand::PatRequests(args) => crate::org_pats::pat_requests(args),
         OrgCommand::Pats(args) => crate::org_pats::pats(args),
+        OrgCommand::Credentials(args) => crate::org_pats::credentials(args),
     }
 }
 

@@ -65,6 +65,9 @@ pub enum ActivityAction {
     /// A fine-grained personal access token's access to an organization revoked.
     #[serde(rename = "pat.access_revoked")]
     PatAccessRevoked,
+    /// A credential's SAML single sign-on authorization removed.
+    #[serde(rename = "saml_authorization.removed")]
+    SamlAuthorizationRemoved,
     /// Exposed credentials sent to `POST /credentials/revoke` (their count and prefixes only).
     #[serde(rename = "credentials.revoked")]
     CredentialsRevoked,
@@ -88,6 +91,7 @@ impl ActivityAction {
             ActivityAction::PatRequestApproved => "pat_request.approved",
             ActivityAction::PatRequestDenied => "pat_request.denied",
             ActivityAction::PatAccessRevoked => "pat.access_revoked",
+            ActivityAction::SamlAuthorizationRemoved => "saml_authorization.removed",
         }
     }
 }

@@ -7,6 +7,7 @@
 use crate::activity::ActivityAction;
 use crate::error::{Error, ErrorCode};
 use crate::github::pats::{PatFilter, PatGrant, PatRequest, Review, check_reason};
+use crate::github::saml::CredentialAuthorization;
 use crate::github::{
     AuditEvent, AuditOrder, AuditQuery, GitHubError, Installation, OrgInstallations, Permissions,
     TokenRequest,
@@ -29,6 +30,12 @@ pub struct Needs {
 pub const ADMINISTRATION_READ: Needs = Needs {
     permission: "organization_administration",
     level: "read",
+};
+
+/// The organization's Administration permission, write: removing SAML authorizations.
+pub const ADMINISTRATION_WRITE: Needs = Needs {
+    permission: "organization_administration",
+    level: "write",
 };
 
 /// Reading the requests for fine-grained tokens.
@@ -97,9 +104,15 @@ pub enum OrgError {
         what: &'static str,
     },
     #[error(
-        "{org}'s audit log is not offered through GitHub's API (GitHub answered 404 although the app is installed there): the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)."
+        "{org}'s {feature}: not offered through GitHub's API for this organization (GitHub answered 404 although the app is installed there): {needs}."
     )]
-    NotAvailable { org: String, source: GitHubError },
+    NotAvailable {
+        org: String,
+        feature: &'static str,
+        /// What it takes.
+        needs: &'static str,
+        source: GitHubError,
+    },
     /// A review of a request that is no longer pending (GitHub's 422).
     #[error(
         "Request {id} is not pending any more (approved, denied or withdrawn already): GitHub refused to review it again."
@@ -128,10 +141,9 @@ impl OrgError {
                 "Give the app the {} in its settings (Permissions & events), then have an owner of {org} accept the new permissions on the installation's page.",
                 needs.label()
             )),
-            OrgError::NotAvailable { .. } => Some(
-                "Upgrading the organization to GitHub Enterprise Cloud makes it available; its owners can also read it in the organization's settings."
-                    .to_owned(),
-            ),
+            OrgError::NotAvailable { feature, .. } => Some(format!(
+                "The organization's owners see its {feature} in its settings where its plan offers them; GitHub's REST API offers them for organizations on GitHub Enterprise Cloud."
+            )),
             OrgError::PhraseRefused { .. } => Some(
                 "The audit log searches qualifiers, not text: action:CATEGORY or action:CATEGORY.ACTION, actor:LOGIN, user:LOGIN, repo:ORG/REPO, operation:create, created:>=YYYY-MM-DD, each negated with a leading -."
                     .to_owned(),
@@ -444,6 +456,45 @@ impl AppSession {
     }
 }
 
+impl AppSession {
+    /// The organization's SAML SSO credential authorizations, only `login`'s when given.
+    pub async fn saml_authorizations(
+        &self,
+        org: &str,
+        login: Option<&str>,
+    ) -> Result<Vec<CredentialAuthorization>, Error> {
+        const WHAT: &str = "listing the SAML credential authorizations";
+        let access = self.org_access(org, ADMINISTRATION_READ, WHAT).await?;
+        self.client
+            .credential_authorizations(&access.token, &access.org, login)
+            .await
+            .map_err(|err| access.refused(err, WHAT, true))
+    }
+
+    /// Removes one credential's SAML SSO authorization (its owner must authorize it again).
+    pub async fn remove_saml_authorization(
+        &self,
+        org: &str,
+        credential_id: u64,
+    ) -> Result<(), Error> {
+        const WHAT: &str = "removing a SAML credential authorization";
+        let access = self.org_access(org, ADMINISTRATION_WRITE, WHAT).await?;
+        let done = self
+            .client
+            .remove_credential_authorization(&access.token, &access.org, credential_id)
+            .await;
+        self.record_org(
+            ActivityAction::SamlAuthorizationRemoved,
+            &access.org,
+            format!("credential authorization {credential_id}"),
+            None,
+            &done,
+        );
+        done.map(drop)
+            .map_err(|err| access.refused(err, WHAT, false))
+    }
+}
+
 fn join_ids(ids: &[u64]) -> String {
     ids.iter()
         .map(u64::to_string)
@@ -474,10 +525,16 @@ impl OrgAccess {
             }
             Some(api) if api.status == 404 && absent_is_unavailable => OrgError::NotAvailable {
                 org: self.org.clone(),
+                feature: if what.contains("SAML") { "SAML credential authorizations" } else { "audit log" },
+                needs: if what.contains("SAML") {
+                    "credential authorizations exist only for an organization that uses SAML single sign-on, which needs GitHub Enterprise Cloud"
+                } else {
+                    "the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)"
+                },
                 source: err,
             }
             .into(),
-            Some(api) if api.status == 422 && absent_is_unavailable => {
+            Some(api) if api.status == 422 && absent_is_unavailable && what.contains("audit") => {
                 OrgError::PhraseRefused { source: err }.into()
             }
             _ => err.into(),

@@ -98,9 +98,10 @@ pub fn default_app_permissions() -> BTreeMap<String, String> {
         ("issues", "write"),
         ("pull_requests", "write"),
         ("checks", "write"),
-        // What the organization views need: its installed apps and its audit log, its
-        // fine-grained personal access tokens and the requests for them.
-        ("organization_administration", "read"),
+        // What the organization views need: its installed apps, its audit log and its SAML
+        // authorizations (write removes them), its fine-grained personal access tokens and
+        // the requests for them.
+        ("organization_administration", "write"),
         ("organization_personal_access_token_requests", "write"),
         ("organization_personal_access_tokens", "write"),
     ]

@@ -30,6 +30,77 @@ pub struct SimOrg {
     pub pat_requests: Vec<crate::pats::SimPatRequest>,
     /// Fine-grained personal access tokens with access.
     pub pat_grants: Vec<crate::pats::SimPatGrant>,
+    /// Credentials members authorized for SAML single sign-on (Enterprise Cloud).
+    pub credentials: Vec<SimCredential>,
+}
+
+/// A credential authorized for the organization's SAML single sign-on.
+#[derive(Debug, Clone)]
+pub struct SimCredential {
+    pub credential_id: u64,
+    pub login: String,
+    /// `personal access token`, `SSH key`, `OAuth app token` or `GitHub app token`.
+    pub credential_type: &'static str,
+    /// A token's last eight characters.
+    pub last_eight: String,
+    /// An SSH key's fingerprint.
+    pub fingerprint: String,
+    pub scopes: Vec<&'static str>,
+    pub authorized_at: DateTime<Utc>,
+    pub accessed_at: Option<DateTime<Utc>>,
+    pub authorized_credential_id: u64,
+    /// An SSH key's title or a token's note.
+    pub title: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub removed: bool,
+}
+
+/// Credentials each organization on Enterprise Cloud is seeded with.
+pub const SAML_CREDENTIALS: usize = 64;
+
+fn credentials(account_id: u64, seq: &mut Seq, now: DateTime<Utc>) -> Vec<SimCredential> {
+    const TYPES: [&str; 4] = [
+        "personal access token",
+        "SSH key",
+        "OAuth app token",
+        "GitHub app token",
+    ];
+    (0..SAML_CREDENTIALS)
+        .map(|i| {
+            let credential_type = TYPES[seq.below(4) as usize];
+            let member = MEMBERS[seq.below(MEMBERS.len() as u64) as usize];
+            let token = credential_type != "SSH key";
+            SimCredential {
+                credential_id: (account_id % 1_000_000) * 1_000 + 101 + i as u64,
+                login: member.to_owned(),
+                credential_type,
+                last_eight: format!("{:08x}", seq.next() as u32),
+                fingerprint: format!("SHA256:{}", document_id(account_id, 90_000 + i as u64)),
+                scopes: if credential_type == "personal access token" {
+                    vec!["repo", "read:org"]
+                } else if token {
+                    vec!["repo"]
+                } else {
+                    Vec::new()
+                },
+                authorized_at: now - Duration::days(1 + seq.below(400) as i64),
+                accessed_at: (seq.below(5) != 0)
+                    .then(|| now - Duration::hours(1 + seq.below(2_000) as i64)),
+                authorized_credential_id: 40_000_000 + account_id % 1_000_000 * 100 + i as u64,
+                title: if token {
+                    format!(
+                        "{member}'s {} token",
+                        ["ci", "laptop", "deploy", "backup"][seq.below(4) as usize]
+                    )
+                } else {
+                    format!("{member}@workstation")
+                },
+                expires_at: (token && seq.below(3) != 0)
+                    .then(|| now + Duration::days(seq.below(200) as i64 - 20)),
+                removed: false,
+            }
+        })
+        .collect()
 }
 
 /// One audit-log event, with the fields Appwarden reads and a few GitHub always sends.
@@ -605,6 +676,11 @@ pub fn generate(
     });
 
     let (pat_requests, pat_grants) = crate::pats::generate(account_id, now);
+    let credentials = if enterprise_cloud {
+        credentials(account_id, &mut seq, now)
+    } else {
+        Vec::new()
+    };
     SimOrg {
         id: account_id,
         login: login.to_owned(),
@@ -613,6 +689,7 @@ pub fn generate(
         audit,
         pat_requests,
         pat_grants,
+        credentials,
     }
 }
 

@@ -83,6 +83,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(org_routes::audit_log_by_id),
         )
         .route(
+            "/orgs/{org}/credential-authorizations",
+            get(saml_routes::list),
+        )
+        .route(
+            "/orgs/{org}/credential-authorizations/{id}",
+            delete(saml_routes::remove),
+        )
+        .route(
             "/orgs/{org}/personal-access-token-requests",
             get(pat_routes::list_requests).post(pat_routes::review_many),
         )
@@ -555,6 +563,8 @@ macro_rules! try_response {
 mod credential_routes;
 #[path = "pat_routes.rs"]
 mod pat_routes;
+#[path = "saml_routes.rs"]
+mod saml_routes;
 use org_routes::installation_billing;
 #[path = "hook_routes.rs"]
 mod hook_routes;
@@ -643,7 +653,9 @@ fn per_page(value: Option<&str>) -> usize {
 /// GitHub's `Link` header for page `page` of `total` items.
 fn link_header(base_url: &str, per_page: usize, page: usize, total: usize) -> Option<String> {
     let last = total.div_ceil(per_page).max(1);
-    let url = |p: usize| format!("<{base_url}?per_page={per_page}&page={p}>");
+    // A base with a query of its own (`?login=…`) keeps it.
+    let join = if base_url.contains('?') { '&' } else { '?' };
+    let url = |p: usize| format!("<{base_url}{join}per_page={per_page}&page={p}>");
     let mut links = Vec::new();
     if page > 1 {
         links.push(format!("{}; rel=\"prev\"", url((page - 1).min(last))));

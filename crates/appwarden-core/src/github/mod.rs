@@ -10,6 +10,7 @@ pub mod meta;
 pub mod models;
 pub mod orgs;
 pub mod pats;
+pub mod saml;
 
 pub use audit_log::{AuditEvent, AuditInclude, AuditOrder, AuditPage, AuditQuery};
 pub use client::{Auth, ClientOptions, GitHubClient, RateLimitWait, WaitObserver};
