@@ -1620,3 +1620,132 @@ async fn leaked_tokens_are_revoked_by_value_and_a_minted_one_with_its_own_token(
     app.shot("revoked").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_requests_are_reviewed_access_revoked_and_a_saml_authorization_removed() {
+    let keyring = KeyringSession::start(Keyring::Unlocked);
+    let home = tempfile::tempdir().unwrap();
+    let sim = start_sim(SimConfig {
+        installations: 3,
+        ..Default::default()
+    })
+    .await;
+    store_app_with_cli(&keyring, home.path(), "Governor", &sim.api_url());
+    let app = Desktop::start("org-tokens", &keyring, home.path(), &[]).await;
+    let org = sim.installations()[0].clone();
+    let login = org.account_login.clone();
+    let world = sim.org(&login).unwrap();
+    let pending = world
+        .pat_requests
+        .iter()
+        .filter(|r| r.state == ghsim::pats::RequestState::Pending)
+        .count();
+
+    app.el("tab-organization").await.click().await.unwrap();
+    app.paste("org-login", &login).await;
+    app.el("org-open").await.click().await.unwrap();
+    app.el("org-tab-requests").await.click().await.unwrap();
+    app.wait_text("pats-shown", |t| t == pending.to_string())
+        .await;
+
+    let row_ids = async || -> Vec<u64> {
+        let mut ids = Vec::new();
+        for row in app
+            .driver
+            .find_all(By::Css("[data-testid=pat-row]"))
+            .await
+            .unwrap()
+        {
+            ids.push(row.attr("data-id").await.unwrap().unwrap().parse().unwrap());
+        }
+        ids
+    };
+    let select = async |n: usize| {
+        let boxes = app
+            .driver
+            .find_all(By::Css("[data-testid=pat-select]"))
+            .await
+            .unwrap();
+        boxes[n].click().await.unwrap();
+    };
+
+    // Approve two at once.
+    let ids = row_ids().await;
+    select(0).await;
+    select(1).await;
+    app.el("pats-approve").await.click().await.unwrap();
+    app.wait_text("pats-outcome", |t| t.contains("2 reviewed"))
+        .await;
+    let state_of = |id: u64| {
+        sim.org(&login)
+            .unwrap()
+            .pat_requests
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(state_of(ids[0]), ghsim::pats::RequestState::Approved);
+    assert_eq!(state_of(ids[1]), ghsim::pats::RequestState::Approved);
+    app.wait_text("pats-shown", |t| t == (pending - 2).to_string())
+        .await;
+
+    // Deny one, with a reason.
+    let ids = row_ids().await;
+    select(0).await;
+    app.paste("pats-reason", "Use the deploy app instead").await;
+    app.shot("01-token-requests").await;
+    app.el("pats-deny").await.click().await.unwrap();
+    app.wait_text("pats-outcome", |t| t.contains("1 reviewed"))
+        .await;
+    assert_eq!(state_of(ids[0]), ghsim::pats::RequestState::Denied);
+
+    // Revoke a token's access after typing the organization's login.
+    app.el("org-tab-tokens").await.click().await.unwrap();
+    app.wait_text("pats-shown", |t| {
+        t == (world.pat_grants.len() + 2).to_string()
+    })
+    .await;
+    let ids = row_ids().await;
+    select(0).await;
+    let revoke = app.el("pats-revoke").await;
+    assert!(!revoke.is_enabled().await.unwrap());
+    app.paste("pats-confirm", &login).await;
+    app.el("pats-revoke").await.click().await.unwrap();
+    app.wait_text("pats-outcome", |t| t.contains("1 revoked"))
+        .await;
+    let revoked = |id: u64| {
+        sim.org(&login)
+            .unwrap()
+            .pat_grants
+            .iter()
+            .any(|g| g.id == id && g.revoked)
+    };
+    assert!(revoked(ids[0]));
+    app.shot("02-tokens").await;
+
+    // Remove a SAML authorization after typing its owner's login.
+    app.el("org-tab-saml").await.click().await.unwrap();
+    app.wait_text("saml-shown", |t| t == world.credentials.len().to_string())
+        .await;
+    app.el("saml-remove").await.click().await.unwrap();
+    let owner = app.el("saml-confirm").await.text().await.unwrap();
+    let first = &world.credentials[0];
+    assert!(owner.contains(&first.login), "{owner}");
+    app.paste("saml-confirm-login", &first.login).await;
+    app.el("saml-confirm-remove").await.click().await.unwrap();
+    app.el("saml-removed").await;
+    assert!(sim.org(&login).unwrap().credentials[0].removed);
+    app.shot("03-saml").await;
+
+    // A missing permission, said as such in the tab.
+    sim.set_permission(org.id, "organization_personal_access_tokens", None);
+    app.el("org-tab-tokens").await.click().await.unwrap();
+    app.wait_text("error", |t| {
+        t.contains("The installation lacks a permission")
+            && t.contains("\"Personal access tokens\" (read)")
+    })
+    .await;
+    app.shot("04-missing-permission").await;
+    app.quit().await;
+}

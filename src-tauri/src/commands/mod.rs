@@ -8,6 +8,7 @@ pub mod hardware;
 pub mod installations;
 pub mod keys;
 pub mod organization;
+pub mod pats;
 pub mod save;
 pub mod system;
 pub mod tokens;

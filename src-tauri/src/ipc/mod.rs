@@ -17,6 +17,7 @@ mod credentials;
 mod hardware;
 mod installations;
 mod organization;
+mod pats;
 mod webhook;
 pub use about::*;
 pub use activity::*;
@@ -24,6 +25,7 @@ pub use credentials::*;
 pub use hardware::*;
 pub use installations::*;
 pub use organization::*;
+pub use pats::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.

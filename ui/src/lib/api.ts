@@ -51,6 +51,10 @@ import type { AuditOutcome } from "./bindings/AuditOutcome";
 import type { AuditProgress } from "./bindings/AuditProgress";
 import type { AuditSearch } from "./bindings/AuditSearch";
 import type { OrgAppsView } from "./bindings/OrgAppsView";
+import type { BulkOutcome } from "./bindings/BulkOutcome";
+import type { PatQuery } from "./bindings/PatQuery";
+import type { PatRow } from "./bindings/PatRow";
+import type { SamlRow } from "./bindings/SamlRow";
 
 /** Anything thrown by a command, normalised to an IpcError. */
 export function asIpcError(err: unknown): IpcError {
@@ -155,6 +159,18 @@ export const api = {
   copyToken: (handle: number, cloneTarget: string | null, clearAfterSecs: number | null) =>
     call<void>("copy_token", { handle, cloneTarget, clearAfterSecs }),
   webhookConfig: (name: string) => call<WebhookConfigView>("webhook_config", { name }),
+  orgPatRequests: (name: string, org: string, query: PatQuery) => call<PatRow[]>("org_pat_requests", { name, org, query }),
+  orgPatGrants: (name: string, org: string, query: PatQuery) => call<PatRow[]>("org_pat_grants", { name, org, query }),
+  orgPatRepositories: (name: string, org: string, id: number, grant: boolean) =>
+    call<RepositoryRow[]>("org_pat_repositories", { name, org, id, grant }),
+  reviewPatRequests: (name: string, org: string, ids: number[], review: "approve" | "deny", reason: string | null) =>
+    call<BulkOutcome>("review_pat_requests", { name, org, ids, review, reason }),
+  revokePatGrants: (name: string, org: string, ids: number[], confirmLogin: string) =>
+    call<BulkOutcome>("revoke_pat_grants", { name, org, ids, confirmLogin }),
+  orgSamlAuthorizations: (name: string, org: string, login: string | null) =>
+    call<SamlRow[]>("org_saml_authorizations", { name, org, login }),
+  removeSamlAuthorization: (name: string, org: string, credentialId: number, owner: string, confirmLogin: string) =>
+    call<void>("remove_saml_authorization", { name, org, credentialId, owner, confirmLogin }),
   orgInstalledApps: (name: string, org: string) => call<OrgAppsView>("org_installed_apps", { name, org }),
   orgAuditLog: (name: string, org: string, search: AuditSearch, onPage: (progress: AuditProgress) => void) => {
     const channel = new Channel<AuditProgress>();

@@ -3,4 +3,4 @@
 /**
  * What was done.
  */
-export type ActivityAction = "token.minted" | "token.revoked" | "installation.suspended" | "installation.unsuspended" | "installation.uninstalled" | "webhook.config_changed" | "webhook.redelivered" | "key.added" | "key.removed" | "app.added" | "app.removed" | "credentials.revoked";
+export type ActivityAction = "token.minted" | "token.revoked" | "installation.suspended" | "installation.unsuspended" | "installation.uninstalled" | "webhook.config_changed" | "webhook.redelivered" | "key.added" | "key.removed" | "app.added" | "app.removed" | "pat_request.approved" | "pat_request.denied" | "pat.access_revoked" | "saml_authorization.removed" | "credentials.revoked";

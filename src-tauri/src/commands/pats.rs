@@ -1,0 +1,130 @@
+//! The Organization view's token tabs: fine-grained personal access token requests
+//! (approve, deny, with a reason), the tokens with access (revoke, after the organization's
+//! login is typed), and SAML credential authorizations (remove, after the owner's login is
+//! typed). Thin calls into the core, which checks permissions and records each change.
+
+use crate::ipc::{BulkOutcome, IpcError, IpcResult, PatQuery, PatRow, RepositoryRow, SamlRow};
+use crate::state::DesktopState;
+use appwarden_core::github::pats::{PatFilter, Review};
+use tauri::State;
+
+fn filter(query: PatQuery) -> PatFilter {
+    let keep = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    PatFilter {
+        owners: keep(query.owner).into_iter().collect(),
+        repository: keep(query.repository),
+        permission: keep(query.permission),
+        ..PatFilter::default()
+    }
+}
+
+#[tauri::command]
+pub async fn org_pat_requests(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    query: PatQuery,
+) -> IpcResult<Vec<PatRow>> {
+    let session = state.session(&name).await?;
+    let now = session.client.github_now();
+    let requests = session.pat_requests(&org, &filter(query)).await?;
+    Ok(requests.iter().map(|r| PatRow::request(r, now)).collect())
+}
+
+#[tauri::command]
+pub async fn org_pat_grants(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    query: PatQuery,
+) -> IpcResult<Vec<PatRow>> {
+    let session = state.session(&name).await?;
+    let now = session.client.github_now();
+    let grants = session.pat_grants(&org, &filter(query)).await?;
+    Ok(grants.iter().map(|g| PatRow::grant(g, now)).collect())
+}
+
+/// The repositories a request asks for (`grant: false`) or a token reaches.
+#[tauri::command]
+pub async fn org_pat_repositories(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    id: u64,
+    grant: bool,
+) -> IpcResult<Vec<RepositoryRow>> {
+    let session = state.session(&name).await?;
+    let repositories = session.pat_repositories(&org, id, grant).await?;
+    Ok(repositories.into_iter().map(RepositoryRow::from).collect())
+}
+
+#[tauri::command]
+pub async fn review_pat_requests(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    ids: Vec<u64>,
+    review: Review,
+    reason: Option<String>,
+) -> IpcResult<BulkOutcome> {
+    let session = state.session(&name).await?;
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    let report = session
+        .review_pat_requests(&org, &ids, review, reason.as_deref())
+        .await?;
+    Ok(BulkOutcome::new(report, ids.len()))
+}
+
+/// Revokes tokens' access once the organization's login is typed.
+#[tauri::command]
+pub async fn revoke_pat_grants(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    ids: Vec<u64>,
+    confirm_login: String,
+) -> IpcResult<BulkOutcome> {
+    let org = appwarden_core::organization::org_login(&org)?;
+    if !confirm_login.trim().eq_ignore_ascii_case(&org) {
+        return Err(IpcError::invalid(format!(
+            "Type {org} to revoke these tokens' access. Nothing was changed."
+        )));
+    }
+    let session = state.session(&name).await?;
+    let report = session.revoke_pat_grants(&org, &ids).await?;
+    Ok(BulkOutcome::new(report, ids.len()))
+}
+
+#[tauri::command]
+pub async fn org_saml_authorizations(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    login: Option<String>,
+) -> IpcResult<Vec<SamlRow>> {
+    let session = state.session(&name).await?;
+    let login = login.filter(|l| !l.trim().is_empty());
+    let list = session.saml_authorizations(&org, login.as_deref()).await?;
+    Ok(list.iter().map(SamlRow::from).collect())
+}
+
+/// Removes a SAML authorization once its owner's login is typed.
+#[tauri::command]
+pub async fn remove_saml_authorization(
+    state: State<'_, DesktopState>,
+    name: String,
+    org: String,
+    credential_id: u64,
+    owner: String,
+    confirm_login: String,
+) -> IpcResult<()> {
+    if confirm_login.trim() != owner {
+        return Err(IpcError::invalid(format!(
+            "Type {owner} to remove the authorization. Nothing was changed."
+        )));
+    }
+    let session = state.session(&name).await?;
+    Ok(session
+        .remove_saml_authorization(&org, credential_id)
+        .await?)
+}
