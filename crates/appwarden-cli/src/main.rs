@@ -19,6 +19,7 @@ mod installations;
 mod local_store;
 mod org;
 mod org_pats;
+mod org_saml;
 mod output;
 mod pkcs11;
 mod progress;

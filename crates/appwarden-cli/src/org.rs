@@ -1,6 +1,7 @@
 //! `appwarden org …`: an organization governed through the app's installation on it: the
 //! apps installed there (`org apps`) and its audit log (`org audit-log`); its fine-grained
-//! personal access tokens are in [`crate::org_pats`].
+//! personal access tokens are in [`crate::org_pats`], its SAML authorizations in
+//! [`crate::org_saml`].
 
 use crate::args::{AuditIncludeArg, AuditLogArgs, OrgAppsArgs, OrgCommand};
 use crate::commands::{runtime, session};
@@ -19,7 +20,7 @@ pub fn run(command: OrgCommand) -> Result<i32, Error> {
         OrgCommand::AuditLog(args) => audit_log(args),
         OrgCommand::PatRequests(args) => crate::org_pats::pat_requests(args),
         OrgCommand::Pats(args) => crate::org_pats::pats(args),
-        OrgCommand::Credentials(args) => crate::org_pats::credentials(args),
+        OrgCommand::Credentials(args) => crate::org_saml::credentials(args),
     }
 }
 

@@ -1,11 +1,9 @@
-//! `appwarden org pat-requests`, `org pats` and `org credentials`: an organization's
-//! fine-grained personal access tokens, the requests for them (approve, deny) and those with
-//! access (revoke), and the credentials authorized for its SAML single sign-on (revoke),
-//! through the app's installation on the organization.
+//! `appwarden org pat-requests` and `org pats`: an organization's fine-grained personal access
+//! tokens, the requests for them (approve, deny) and those with access (revoke), through the
+//! app's installation on the organization.
 
 use crate::args::{
-    OrgCredentialAction, OrgCredentialsArgs, PatAction, PatFilterArgs, PatRequestAction,
-    PatRequestsArgs, PatsArgs, ReviewArgs,
+    PatAction, PatFilterArgs, PatRequestAction, PatRequestsArgs, PatsArgs, ReviewArgs,
 };
 use crate::commands::{runtime, session};
 use crate::installation_admin::confirm_login;
@@ -56,7 +54,7 @@ fn describe(mark: PatMark) -> &'static str {
     }
 }
 
-fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+pub(crate) fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(output::date).unwrap_or_else(|| "never".into())
 }
 
@@ -150,7 +148,15 @@ pub fn pat_requests(args: PatRequestsArgs) -> Result<i32, Error> {
             &rows
         )
     );
-    eprintln!("{} pending request(s) on {org}", requests.len());
+    eprintln!(
+        "{} pending request(s) on {org}{}",
+        requests.len(),
+        if requests.is_empty() {
+            " (an organization that does not require approval of fine-grained tokens gets none)"
+        } else {
+            ""
+        }
+    );
     Ok(0)
 }
 
@@ -231,81 +237,5 @@ pub fn pats(args: PatsArgs) -> Result<i32, Error> {
         )
     );
     eprintln!("{} token(s) with access to {org}", grants.len());
-    Ok(0)
-}
-
-pub fn credentials(args: OrgCredentialsArgs) -> Result<i32, Error> {
-    if let Some(OrgCredentialAction::Revoke {
-        org,
-        credential_id,
-        confirm,
-        app,
-    }) = args.action
-    {
-        let session = session(&app, ClientOptions::default())?;
-        let rt = runtime()?;
-        // The owner's login is what is typed to confirm, as on GitHub's settings page.
-        let all = rt.block_on(session.saml_authorizations(&org, None))?;
-        let Some(found) = all.iter().find(|c| c.credential_id == credential_id) else {
-            return Err(Error::InvalidInput(format!(
-                "{org} has no SAML credential authorization {credential_id}: list them with `appwarden org credentials --org {org}`. Nothing was changed."
-            )));
-        };
-        confirm_login(
-            &format!(
-                "remove the SAML authorization of {}'s {} {}",
-                found.login,
-                found.credential_type,
-                found.identity()
-            ),
-            &found.login,
-            confirm.as_deref(),
-        )?;
-        rt.block_on(session.remove_saml_authorization(&org, credential_id))?;
-        eprintln!(
-            "Removed: {} must authorize that {} again to use it with {org}.",
-            found.login, found.credential_type
-        );
-        return Ok(0);
-    }
-    let org = args.org.unwrap_or_default();
-    let session = session(&args.app, ClientOptions::default())?;
-    let list = runtime()?.block_on(session.saml_authorizations(&org, args.login.as_deref()))?;
-    if args.json {
-        output::print_json(&list);
-        return Ok(0);
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|c| {
-            vec![
-                c.credential_id.to_string(),
-                c.login.clone(),
-                c.credential_type.clone(),
-                c.identity(),
-                c.scopes.join(" "),
-                output::date(c.credential_authorized_at),
-                when(c.credential_accessed_at),
-                when(c.authorized_credential_expires_at),
-            ]
-        })
-        .collect();
-    print!(
-        "{}",
-        output::table(
-            &[
-                "CREDENTIAL",
-                "OWNER",
-                "TYPE",
-                "TOKEN / KEY",
-                "SCOPES",
-                "AUTHORIZED",
-                "LAST USED",
-                "EXPIRES"
-            ],
-            &rows
-        )
-    );
-    eprintln!("{} SAML credential authorization(s) on {org}", list.len());
     Ok(0)
 }

@@ -166,6 +166,17 @@ impl OrgError {
     }
 }
 
+/// What a 404 from an organization endpoint means once the organization was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Not found, as any 404.
+    Any,
+    /// The organization's plan has no audit-log API (and a 422 is a refused phrase).
+    AuditLog,
+    /// The organization does not use SAML single sign-on.
+    SamlSso,
+}
+
 /// The app's installation on an organization and a token scoped to one permission.
 #[derive(Debug)]
 pub struct OrgAccess {
@@ -243,7 +254,7 @@ impl AppSession {
         self.client
             .org_installations(&access.token, &access.org)
             .await
-            .map_err(|err| access.refused(err, WHAT, false))
+            .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
 
     /// Reads the organization's audit log page by page, handing each page to `on_page`
@@ -270,7 +281,7 @@ impl AppSession {
                 .client
                 .audit_log_page(&access.token, &access.org, &query, after.as_deref())
                 .await
-                .map_err(|err| access.refused(err, WHAT, true))?;
+                .map_err(|err| access.refused(err, WHAT, Plan::AuditLog))?;
             read.pages += 1;
             let room = limit - read.events;
             // `created:>=` is a day; what came before `since` on that day is left out, and
@@ -317,7 +328,7 @@ impl AppSession {
         self.client
             .pat_requests(&access.token, &access.org, filter)
             .await
-            .map_err(|err| access.refused(err, WHAT, false))
+            .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
 
     /// The fine-grained tokens with access to `org`.
@@ -328,7 +339,7 @@ impl AppSession {
         self.client
             .pat_grants(&access.token, &access.org, filter)
             .await
-            .map_err(|err| access.refused(err, WHAT, false))
+            .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
 
     /// The repositories a request asks for (`grant: false`) or a token reaches.
@@ -344,7 +355,7 @@ impl AppSession {
         self.client
             .pat_repositories(&access.token, &access.org, id, grant)
             .await
-            .map_err(|err| access.refused(err, WHAT, false))
+            .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
 
     /// Approves or denies requests: one alone with `POST …/{id}` (204), more 100 a request
@@ -384,7 +395,7 @@ impl AppSession {
                     }
                     .into());
                 }
-                Err(err) => return Err(access.refused(err, WHAT, false)),
+                Err(err) => return Err(access.refused(err, WHAT, Plan::Any)),
             }
             return Ok(report);
         }
@@ -398,7 +409,7 @@ impl AppSession {
             match done {
                 Ok(_) => report.done.extend_from_slice(batch),
                 Err(err) => {
-                    let why = access.refused(err, WHAT, false).to_string();
+                    let why = access.refused(err, WHAT, Plan::Any).to_string();
                     report
                         .refused
                         .extend(batch.iter().map(|id| (*id, why.clone())));
@@ -431,7 +442,7 @@ impl AppSession {
                 None,
                 &done,
             );
-            done.map_err(|err| access.refused(err, WHAT, false))?;
+            done.map_err(|err| access.refused(err, WHAT, Plan::Any))?;
             report.done.push(*id);
             return Ok(report);
         }
@@ -445,7 +456,7 @@ impl AppSession {
             match done {
                 Ok(_) => report.done.extend_from_slice(batch),
                 Err(err) => {
-                    let why = access.refused(err, WHAT, false).to_string();
+                    let why = access.refused(err, WHAT, Plan::Any).to_string();
                     report
                         .refused
                         .extend(batch.iter().map(|id| (*id, why.clone())));
@@ -468,7 +479,7 @@ impl AppSession {
         self.client
             .credential_authorizations(&access.token, &access.org, login)
             .await
-            .map_err(|err| access.refused(err, WHAT, true))
+            .map_err(|err| access.refused(err, WHAT, Plan::SamlSso))
     }
 
     /// Removes one credential's SAML SSO authorization (its owner must authorize it again).
@@ -491,7 +502,7 @@ impl AppSession {
             &done,
         );
         done.map(drop)
-            .map_err(|err| access.refused(err, WHAT, false))
+            .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
 }
 
@@ -504,9 +515,9 @@ fn join_ids(ids: &[u64]) -> String {
 
 impl OrgAccess {
     /// GitHub's refusal of a call made with this access, in plain words where it can be.
-    /// `absent_is_unavailable`: a 404 means the plan does not offer it (the organization and
-    /// the app's installation on it were just found).
-    fn refused(&self, err: GitHubError, what: &'static str, absent_is_unavailable: bool) -> Error {
+    /// `plan`: what a 404 means when the organization and the app's installation on it were
+    /// just found (the organization's plan does not offer the feature).
+    fn refused(&self, err: GitHubError, what: &'static str, plan: Plan) -> Error {
         match err.api() {
             Some(api)
                 if api.status == 403 && api.message.contains("not accessible by integration") =>
@@ -523,18 +534,26 @@ impl OrgAccess {
                 }
                 .into()
             }
-            Some(api) if api.status == 404 && absent_is_unavailable => OrgError::NotAvailable {
-                org: self.org.clone(),
-                feature: if what.contains("SAML") { "SAML credential authorizations" } else { "audit log" },
-                needs: if what.contains("SAML") {
-                    "credential authorizations exist only for an organization that uses SAML single sign-on, which needs GitHub Enterprise Cloud"
-                } else {
-                    "the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)"
-                },
-                source: err,
+            Some(api) if api.status == 404 && plan != Plan::Any => {
+                let (feature, needs) = match plan {
+                    Plan::SamlSso => (
+                        "SAML credential authorizations",
+                        "credential authorizations exist only for an organization that uses SAML single sign-on, which needs GitHub Enterprise Cloud",
+                    ),
+                    _ => (
+                        "audit log",
+                        "the audit log's REST API needs GitHub Enterprise Cloud (or an Enterprise Server)",
+                    ),
+                };
+                OrgError::NotAvailable {
+                    org: self.org.clone(),
+                    feature,
+                    needs,
+                    source: err,
+                }
+                .into()
             }
-            .into(),
-            Some(api) if api.status == 422 && absent_is_unavailable && what.contains("audit") => {
+            Some(api) if api.status == 422 && plan == Plan::AuditLog => {
                 OrgError::PhraseRefused { source: err }.into()
             }
             _ => err.into(),
@@ -622,23 +641,27 @@ mod tests {
         let err = access.refused(
             answered(403, "Resource not accessible by integration"),
             "reading the audit log",
-            true,
+            Plan::AuditLog,
         );
         assert_eq!(err.code(), ErrorCode::MissingPermission);
         assert!(err.to_string().contains("it has read"), "{err}");
-        let err = access.refused(answered(404, "Not Found"), "reading the audit log", true);
+        let err = access.refused(
+            answered(404, "Not Found"),
+            "reading the audit log",
+            Plan::AuditLog,
+        );
         assert_eq!(err.code(), ErrorCode::NotAvailable);
         assert_eq!(err.github().and_then(|g| g.request_id()), Some("R1"));
         let err = access.refused(
             answered(404, "Not Found"),
             "listing the installed apps",
-            false,
+            Plan::Any,
         );
         assert_eq!(err.code(), ErrorCode::NotFound);
         let err = access.refused(
             answered(422, "Validation Failed"),
             "reading the audit log",
-            true,
+            Plan::AuditLog,
         );
         assert_eq!(err.code(), ErrorCode::InvalidInput);
         assert!(err.hint().unwrap().contains("qualifiers"));
@@ -650,7 +673,7 @@ mod tests {
             message: "You have exceeded a secondary rate limit.".into(),
             request_id: None,
         };
-        let err = access.refused(limited, "reading the audit log", true);
+        let err = access.refused(limited, "reading the audit log", Plan::AuditLog);
         assert_eq!(err.code(), ErrorCode::RateLimited);
     }
 

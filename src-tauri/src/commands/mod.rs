@@ -9,6 +9,7 @@ pub mod installations;
 pub mod keys;
 pub mod organization;
 pub mod pats;
+pub mod saml;
 pub mod save;
 pub mod system;
 pub mod tokens;

@@ -1,9 +1,9 @@
 //! The Organization view's token tabs: fine-grained personal access token requests
-//! (approve, deny, with a reason), the tokens with access (revoke, after the organization's
-//! login is typed), and SAML credential authorizations (remove, after the owner's login is
-//! typed). Thin calls into the core, which checks permissions and records each change.
+//! (approve, deny, with a reason) and the tokens with access (revoke, after the
+//! organization's login is typed). Thin calls into the core, which checks permissions and
+//! records each change.
 
-use crate::ipc::{BulkOutcome, IpcError, IpcResult, PatQuery, PatRow, RepositoryRow, SamlRow};
+use crate::ipc::{BulkOutcome, IpcError, IpcResult, PatQuery, PatRow, RepositoryRow};
 use crate::state::DesktopState;
 use appwarden_core::github::pats::{PatFilter, Review};
 use tauri::State;
@@ -93,38 +93,4 @@ pub async fn revoke_pat_grants(
     let session = state.session(&name).await?;
     let report = session.revoke_pat_grants(&org, &ids).await?;
     Ok(BulkOutcome::new(report, ids.len()))
-}
-
-#[tauri::command]
-pub async fn org_saml_authorizations(
-    state: State<'_, DesktopState>,
-    name: String,
-    org: String,
-    login: Option<String>,
-) -> IpcResult<Vec<SamlRow>> {
-    let session = state.session(&name).await?;
-    let login = login.filter(|l| !l.trim().is_empty());
-    let list = session.saml_authorizations(&org, login.as_deref()).await?;
-    Ok(list.iter().map(SamlRow::from).collect())
-}
-
-/// Removes a SAML authorization once its owner's login is typed.
-#[tauri::command]
-pub async fn remove_saml_authorization(
-    state: State<'_, DesktopState>,
-    name: String,
-    org: String,
-    credential_id: u64,
-    owner: String,
-    confirm_login: String,
-) -> IpcResult<()> {
-    if confirm_login.trim() != owner {
-        return Err(IpcError::invalid(format!(
-            "Type {owner} to remove the authorization. Nothing was changed."
-        )));
-    }
-    let session = state.session(&name).await?;
-    Ok(session
-        .remove_saml_authorization(&org, credential_id)
-        .await?)
 }

@@ -18,6 +18,7 @@ mod hardware;
 mod installations;
 mod organization;
 mod pats;
+mod saml;
 mod webhook;
 pub use about::*;
 pub use activity::*;
@@ -26,6 +27,7 @@ pub use hardware::*;
 pub use installations::*;
 pub use organization::*;
 pub use pats::*;
+pub use saml::*;
 pub use webhook::*;
 
 /// A failed command, as the UI receives it. The UI switches on `code`.

@@ -1,9 +1,8 @@
 //! What crosses IPC for the Organization view's token tabs: fine-grained personal access
 //! token requests and the tokens with access (with the marks an administrator looks for),
-//! SAML single sign-on credential authorizations, and how bulk actions went per item.
+//! and how bulk actions went per item.
 
 use appwarden_core::github::pats::{PatGrant, PatMark, PatPermissions, PatRequest, marks};
-use appwarden_core::github::saml::CredentialAuthorization;
 use appwarden_core::organization::BulkReport;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -142,43 +141,6 @@ impl BulkOutcome {
             done: report.done,
             refused: report.refused,
             accepted_as_a_whole: items > 1,
-        }
-    }
-}
-
-/// A SAML SSO credential authorization.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct SamlRow {
-    #[ts(type = "number")]
-    pub credential_id: u64,
-    pub login: String,
-    pub credential_type: String,
-    /// `…12345678` for a token, the fingerprint for an SSH key.
-    pub identity: String,
-    pub scopes: Vec<String>,
-    pub authorized_at: String,
-    pub accessed_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// An SSH key's title or a token's note.
-    pub title: Option<String>,
-}
-
-impl From<&CredentialAuthorization> for SamlRow {
-    fn from(c: &CredentialAuthorization) -> Self {
-        Self {
-            credential_id: c.credential_id,
-            login: c.login.clone(),
-            credential_type: c.credential_type.clone(),
-            identity: c.identity(),
-            scopes: c.scopes.clone(),
-            authorized_at: c.credential_authorized_at.to_rfc3339(),
-            accessed_at: rfc(c.credential_accessed_at),
-            expires_at: rfc(c.authorized_credential_expires_at),
-            title: c
-                .authorized_credential_title
-                .clone()
-                .or_else(|| c.authorized_credential_note.clone()),
         }
     }
 }
