@@ -54,6 +54,29 @@ fn describe(mark: PatMark) -> &'static str {
     }
 }
 
+/// The marks an administrator looks for, in words.
+fn marked(
+    expired: bool,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    selection: &str,
+    permissions: &PatPermissions,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    marks(
+        expired,
+        expires_at,
+        last_used_at,
+        selection,
+        permissions,
+        now,
+    )
+    .into_iter()
+    .map(describe)
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 pub(crate) fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(output::date).unwrap_or_else(|| "never".into())
 }
@@ -109,17 +132,14 @@ pub fn pat_requests(args: PatRequestsArgs) -> Result<i32, Error> {
     let rows: Vec<Vec<String>> = requests
         .iter()
         .map(|r| {
-            let marked: Vec<&str> = marks(
+            let marked = marked(
                 r.token_expired,
                 r.token_expires_at,
                 r.token_last_used_at,
                 &r.repository_selection,
                 &r.permissions,
                 now,
-            )
-            .into_iter()
-            .map(describe)
-            .collect();
+            );
             vec![
                 r.id.to_string(),
                 r.owner.display_name().to_owned(),
@@ -128,7 +148,7 @@ pub fn pat_requests(args: PatRequestsArgs) -> Result<i32, Error> {
                 r.repository_selection.clone(),
                 permissions(&r.permissions),
                 r.reason.clone().unwrap_or_default(),
-                marked.join(", "),
+                marked,
             ]
         })
         .collect();
@@ -195,17 +215,14 @@ pub fn pats(args: PatsArgs) -> Result<i32, Error> {
     let rows: Vec<Vec<String>> = grants
         .iter()
         .map(|g| {
-            let marked: Vec<&str> = marks(
+            let marked = marked(
                 g.token_expired,
                 g.token_expires_at,
                 g.token_last_used_at,
                 &g.repository_selection,
                 &g.permissions,
                 now,
-            )
-            .into_iter()
-            .map(describe)
-            .collect();
+            );
             vec![
                 g.id.to_string(),
                 g.owner.display_name().to_owned(),
@@ -215,7 +232,7 @@ pub fn pats(args: PatsArgs) -> Result<i32, Error> {
                 when(g.token_last_used_at),
                 g.repository_selection.clone(),
                 permissions(&g.permissions),
-                marked.join(", "),
+                marked,
             ]
         })
         .collect();

@@ -177,7 +177,7 @@ impl GitHubClient {
                 }
             }
         }
-        Ok(answer?.header("x-github-request-id").map(str::to_owned))
+        Ok(answer?.request_id())
     }
 }
 

@@ -380,34 +380,24 @@ impl AppSession {
             Review::Deny => ActivityAction::PatRequestDenied,
         };
         let mut report = BulkReport::default();
-        if let [id] = ids {
-            let done = self
-                .client
-                .review_pat_request(&access.token, &access.org, *id, review, reason)
-                .await;
-            self.record_org(action, &access.org, format!("request {id}"), reason, &done);
-            match done {
-                Ok(_) => report.done.push(*id),
-                Err(err) if err.status() == Some(422) => {
-                    return Err(OrgError::NotPending {
-                        id: *id,
-                        source: err,
-                    }
-                    .into());
-                }
-                Err(err) => return Err(access.refused(err, WHAT, Plan::Any)),
-            }
-            return Ok(report);
-        }
         for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
             let done = self
                 .client
                 .review_pat_requests(&access.token, &access.org, batch, review, reason)
                 .await;
-            let target = format!("requests {}", join_ids(batch));
+            let target = format!("request(s) {}", join_ids(batch));
             self.record_org(action, &access.org, target, reason, &done);
             match done {
                 Ok(_) => report.done.extend_from_slice(batch),
+                // One request alone is answered 422 when it is no longer pending.
+                Err(err) if ids.len() == 1 && err.status() == Some(422) => {
+                    return Err(OrgError::NotPending {
+                        id: ids[0],
+                        source: err,
+                    }
+                    .into());
+                }
+                Err(err) if ids.len() == 1 => return Err(access.refused(err, WHAT, Plan::Any)),
                 Err(err) => {
                     let why = access.refused(err, WHAT, Plan::Any).to_string();
                     report
@@ -430,31 +420,16 @@ impl AppSession {
         let access = self.org_access(org, PATS_WRITE, WHAT).await?;
         let action = ActivityAction::PatAccessRevoked;
         let mut report = BulkReport::default();
-        if let [id] = ids {
-            let done = self
-                .client
-                .revoke_pat_grant(&access.token, &access.org, *id)
-                .await;
-            self.record_org(
-                action,
-                &access.org,
-                format!("token grant {id}"),
-                None,
-                &done,
-            );
-            done.map_err(|err| access.refused(err, WHAT, Plan::Any))?;
-            report.done.push(*id);
-            return Ok(report);
-        }
         for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
             let done = self
                 .client
                 .revoke_pat_grants(&access.token, &access.org, batch)
                 .await;
-            let target = format!("token grants {}", join_ids(batch));
+            let target = format!("token grant(s) {}", join_ids(batch));
             self.record_org(action, &access.org, target, None, &done);
             match done {
                 Ok(_) => report.done.extend_from_slice(batch),
+                Err(err) if ids.len() == 1 => return Err(access.refused(err, WHAT, Plan::Any)),
                 Err(err) => {
                     let why = access.refused(err, WHAT, Plan::Any).to_string();
                     report

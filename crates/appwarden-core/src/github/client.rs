@@ -146,6 +146,11 @@ impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
+
+    /// GitHub's `X-GitHub-Request-Id`, as the activity record keeps it.
+    pub fn request_id(&self) -> Option<String> {
+        self.header("x-github-request-id").map(str::to_owned)
+    }
 }
 
 /// A GitHub REST client for one API URL.

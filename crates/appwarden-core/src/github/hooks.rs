@@ -299,7 +299,7 @@ impl GitHubClient {
         }
         let answer = answer?;
         let raw: RawWebhookConfig = answer.json()?;
-        let request_id = answer.header("x-github-request-id").map(str::to_owned);
+        let request_id = answer.request_id();
         Ok((raw.into(), request_id))
     }
 
@@ -370,6 +370,6 @@ impl GitHubClient {
         let path = format!("/app/hook/deliveries/{id}/attempts");
         self.send(Method::POST, &path, Auth::App(signer), None)
             .await
-            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
+            .map(|answer| answer.request_id())
     }
 }

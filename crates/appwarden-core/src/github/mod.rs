@@ -138,7 +138,7 @@ impl GitHubClient {
         let path = format!("/app/installations/{installation_id}/suspended");
         self.send(Method::PUT, &path, Auth::App(signer), None)
             .await
-            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
+            .map(|answer| answer.request_id())
     }
 
     /// `DELETE /app/installations/{id}/suspended`.
@@ -150,7 +150,7 @@ impl GitHubClient {
         let path = format!("/app/installations/{installation_id}/suspended");
         self.send(Method::DELETE, &path, Auth::App(signer), None)
             .await
-            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
+            .map(|answer| answer.request_id())
     }
 
     /// `DELETE /app/installations/{id}`: uninstalls the app from the account.
@@ -162,7 +162,7 @@ impl GitHubClient {
         let path = format!("/app/installations/{installation_id}");
         self.send(Method::DELETE, &path, Auth::App(signer), None)
             .await
-            .map(|answer| answer.header("x-github-request-id").map(str::to_owned))
+            .map(|answer| answer.request_id())
     }
 
     /// `GET /app/installation-requests`: pending requests to install the app, every page.
@@ -215,7 +215,7 @@ impl GitHubClient {
             permissions: raw.permissions,
             repository_selection: raw.repository_selection,
             repositories: raw.repositories,
-            request_id: answer.header("x-github-request-id").map(str::to_owned),
+            request_id: answer.request_id(),
         })
     }
 
@@ -232,7 +232,7 @@ impl GitHubClient {
                 None,
             )
             .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
+        Ok(answer.request_id())
     }
 
     /// `GET /installation/repositories`, every page.

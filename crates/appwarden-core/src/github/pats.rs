@@ -222,23 +222,13 @@ impl GitHubClient {
         self.every_page(token, &base).await
     }
 
-    /// `POST /orgs/{org}/personal-access-token-requests/{id}`: 204.
-    pub async fn review_pat_request(
+    /// A change posted with the installation token; GitHub's request ID when it is taken.
+    async fn post_change(
         &self,
         token: &AccessToken,
-        org: &str,
-        id: u64,
-        review: Review,
-        reason: Option<&str>,
+        path: String,
+        body: serde_json::Value,
     ) -> Result<RequestId, GitHubError> {
-        let mut body = serde_json::json!({ "action": review.as_str() });
-        if let Some(reason) = reason {
-            body["reason"] = serde_json::json!(reason);
-        }
-        let path = format!(
-            "/orgs/{}/personal-access-token-requests/{id}",
-            super::segment(org)
-        );
         let answer = self
             .send(
                 reqwest::Method::POST,
@@ -247,10 +237,11 @@ impl GitHubClient {
                 Some(&body),
             )
             .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
+        Ok(answer.request_id())
     }
 
-    /// `POST /orgs/{org}/personal-access-token-requests` with at most 100 IDs: 202.
+    /// Approves or denies requests: one alone with `POST …/personal-access-token-requests/{id}`
+    /// (204), more (at most 100) with `POST …/personal-access-token-requests` (202).
     pub async fn review_pat_requests(
         &self,
         token: &AccessToken,
@@ -259,63 +250,42 @@ impl GitHubClient {
         review: Review,
         reason: Option<&str>,
     ) -> Result<RequestId, GitHubError> {
-        let mut body = serde_json::json!({ "action": review.as_str(), "pat_request_ids": ids });
-        if let Some(reason) = reason {
-            body["reason"] = serde_json::json!(reason);
-        }
-        let path = format!(
+        let base = format!(
             "/orgs/{}/personal-access-token-requests",
             super::segment(org)
         );
-        let answer = self
-            .send(
-                reqwest::Method::POST,
-                &path,
-                Auth::Token(token),
-                Some(&body),
-            )
-            .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
+        let mut body = serde_json::json!({ "action": review.as_str() });
+        if let Some(reason) = reason {
+            body["reason"] = serde_json::json!(reason);
+        }
+        let path = match ids {
+            [id] => format!("{base}/{id}"),
+            _ => {
+                body["pat_request_ids"] = serde_json::json!(ids);
+                base
+            }
+        };
+        self.post_change(token, path, body).await
     }
 
-    /// `POST /orgs/{org}/personal-access-tokens/{id}` (`action: revoke`): 204.
-    pub async fn revoke_pat_grant(
-        &self,
-        token: &AccessToken,
-        org: &str,
-        id: u64,
-    ) -> Result<RequestId, GitHubError> {
-        let path = format!("/orgs/{}/personal-access-tokens/{id}", super::segment(org));
-        let body = serde_json::json!({ "action": "revoke" });
-        let answer = self
-            .send(
-                reqwest::Method::POST,
-                &path,
-                Auth::Token(token),
-                Some(&body),
-            )
-            .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
-    }
-
-    /// `POST /orgs/{org}/personal-access-tokens` with at most 100 IDs: 202.
+    /// Revokes tokens' access: one alone with `POST …/personal-access-tokens/{id}` (204), more
+    /// (at most 100) with `POST …/personal-access-tokens` (202).
     pub async fn revoke_pat_grants(
         &self,
         token: &AccessToken,
         org: &str,
         ids: &[u64],
     ) -> Result<RequestId, GitHubError> {
-        let path = format!("/orgs/{}/personal-access-tokens", super::segment(org));
-        let body = serde_json::json!({ "action": "revoke", "pat_ids": ids });
-        let answer = self
-            .send(
-                reqwest::Method::POST,
-                &path,
-                Auth::Token(token),
-                Some(&body),
-            )
-            .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
+        let base = format!("/orgs/{}/personal-access-tokens", super::segment(org));
+        let mut body = serde_json::json!({ "action": "revoke" });
+        let path = match ids {
+            [id] => format!("{base}/{id}"),
+            _ => {
+                body["pat_ids"] = serde_json::json!(ids);
+                base
+            }
+        };
+        self.post_change(token, path, body).await
     }
 }
 

@@ -102,6 +102,6 @@ impl GitHubClient {
         let answer = self
             .send(reqwest::Method::DELETE, &path, Auth::Token(token), None)
             .await?;
-        Ok(answer.header("x-github-request-id").map(str::to_owned))
+        Ok(answer.request_id())
     }
 }
