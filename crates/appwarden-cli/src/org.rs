@@ -8,6 +8,7 @@ use crate::commands::{runtime, session};
 use crate::{input, output, progress::Progress};
 use appwarden_core::Error;
 use appwarden_core::github::audit_log::programmatic_access_phrase;
+use appwarden_core::github::level_rank as rank;
 use appwarden_core::github::{
     AuditEvent, AuditInclude, AuditOrder, AuditQuery, ClientOptions, Installation,
 };
@@ -40,15 +41,6 @@ fn permission_filter(text: &str) -> Result<(String, Option<String>), Error> {
         )));
     }
     Ok((name.to_owned(), level))
-}
-
-fn rank(level: &str) -> u8 {
-    match level {
-        "read" => 1,
-        "write" => 2,
-        "admin" => 3,
-        _ => 0,
-    }
 }
 
 fn grants(inst: &Installation, filter: &(String, Option<String>)) -> bool {

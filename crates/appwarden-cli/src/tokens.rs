@@ -81,11 +81,7 @@ pub(crate) fn revoke(token: &str, api_url: Option<&str>, app: Option<&str>) -> R
         if let Some(app) = app {
             activity = activity.app(app);
         }
-        activity = match &done {
-            Ok(request_id) => activity.request_id(request_id.as_deref()),
-            Err(err) => activity.failed_because(&err.to_string(), err.request_id()),
-        };
-        log.record(activity);
+        log.record(activity.outcome(done.as_ref().map(|id| id.as_deref())));
     }
     done?;
     eprintln!("Token revoked.");

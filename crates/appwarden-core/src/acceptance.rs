@@ -3,7 +3,7 @@
 //! owner accepted until the owner approves the request; until then the app works there with
 //! the old grant. Compared here from `GET /app` (what the app asks) and each installation.
 
-use crate::github::{App, Installation, Permissions};
+use crate::github::{App, Installation, Permissions, level_rank as rank};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -20,15 +20,6 @@ pub struct AcceptanceGap {
 pub struct Asked {
     pub asked: String,
     pub granted: Option<String>,
-}
-
-fn rank(level: &str) -> u8 {
-    match level {
-        "read" => 1,
-        "write" => 2,
-        "admin" => 3,
-        _ => 0,
-    }
 }
 
 /// The gap between what `app` asks and what `installation` accepted, if any.

@@ -172,15 +172,17 @@ impl Activity {
         self
     }
 
-    /// Marks it failed with the error's words (which never carry a secret) and GitHub's
-    /// request ID when there is one.
-    pub fn failed(self, err: &crate::Error) -> Self {
-        let request_id = err.github().and_then(|g| g.request_id());
-        self.failed_because(&err.to_string(), request_id)
+    /// How it went: a success with GitHub's request ID (when there is one), or a failure
+    /// with the error's words (which never carry a secret) and its request ID.
+    pub fn outcome<E: RecordedError + ?Sized>(self, result: Result<Option<&str>, &E>) -> Self {
+        match result {
+            Ok(request_id) => self.request_id(request_id),
+            Err(err) => self.failed_because(&err.to_string(), err.request_id()),
+        }
     }
 
     /// Marks it failed: why, and GitHub's request ID when there is one.
-    pub fn failed_because(mut self, why: &str, request_id: Option<&str>) -> Self {
+    fn failed_because(mut self, why: &str, request_id: Option<&str>) -> Self {
         self.outcome = ActivityOutcome::Failed;
         if let Some(id) = request_id {
             self.request_id = Some(id.to_owned());
@@ -191,15 +193,28 @@ impl Activity {
         });
         self
     }
+}
 
-    /// Succeeded or failed, as `result` says.
-    pub fn outcome_of<T>(self, result: &Result<T, crate::Error>) -> Self {
-        match result {
-            Ok(_) => self,
-            Err(err) => self.failed(err),
-        }
+/// An error as the record keeps it: its words and GitHub's request ID, if GitHub answered.
+pub trait RecordedError: std::fmt::Display {
+    fn request_id(&self) -> Option<&str> {
+        None
     }
 }
+
+impl RecordedError for crate::Error {
+    fn request_id(&self) -> Option<&str> {
+        self.github().and_then(|g| g.request_id())
+    }
+}
+
+impl RecordedError for crate::github::GitHubError {
+    fn request_id(&self) -> Option<&str> {
+        crate::github::GitHubError::request_id(self)
+    }
+}
+
+impl RecordedError for crate::store::StoreError {}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActivityError {

@@ -213,15 +213,10 @@ pub async fn revoke(
             let mut prefixes: Vec<&str> = batch.iter().map(|f| f.kind.prefix()).collect();
             prefixes.sort();
             prefixes.dedup();
-            let mut entry =
-                Activity::new(client.api_url().host(), ActivityAction::CredentialsRevoked)
-                    .target(format!("{} exposed credential(s)", batch.len()))
-                    .detail(format!("prefixes {}", prefixes.join(", ")));
-            entry = match &done {
-                Ok(request_id) => entry.request_id(request_id.as_deref()),
-                Err(err) => entry.failed_because(&err.to_string(), err.request_id()),
-            };
-            log.record(entry);
+            let entry = Activity::new(client.api_url().host(), ActivityAction::CredentialsRevoked)
+                .target(format!("{} exposed credential(s)", batch.len()))
+                .detail(format!("prefixes {}", prefixes.join(", ")));
+            log.record(entry.outcome(done.as_ref().map(|id| id.as_deref())));
         }
         match done {
             Ok(_) => report.accepted += batch.len(),
@@ -236,14 +231,10 @@ pub async fn revoke(
         let done = client.revoke_installation_token(&token).await;
         let already_invalid = matches!(&done, Err(err) if err.status() == Some(401));
         if let Some(log) = activity {
-            let mut entry = Activity::new(client.api_url().host(), ActivityAction::TokenRevoked)
+            let entry = Activity::new(client.api_url().host(), ActivityAction::TokenRevoked)
                 .target("an exposed installation token")
                 .detail("with its own token");
-            entry = match &done {
-                Ok(request_id) => entry.request_id(request_id.as_deref()),
-                Err(err) => entry.failed_because(&err.to_string(), err.request_id()),
-            };
-            log.record(entry);
+            log.record(entry.outcome(done.as_ref().map(|id| id.as_deref())));
         }
         match done {
             Ok(_) => report.installation_tokens_revoked += 1,

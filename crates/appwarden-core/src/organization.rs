@@ -14,7 +14,6 @@ use crate::github::{
 };
 use crate::secret::AccessToken;
 use crate::session::AppSession;
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 /// A permission an organization endpoint needs, at a level.
@@ -79,13 +78,8 @@ impl Needs {
     }
 
     fn met_by(&self, granted: Option<&str>) -> bool {
-        let rank = |level: &str| match level {
-            "read" => 1,
-            "write" => 2,
-            "admin" => 3,
-            _ => 0,
-        };
-        granted.is_some_and(|g| rank(g) >= rank(self.level))
+        granted
+            .is_some_and(|g| crate::github::level_rank(g) >= crate::github::level_rank(self.level))
     }
 }
 
@@ -121,8 +115,6 @@ pub enum OrgError {
     /// GitHub refused the audit log's search phrase (422).
     #[error("GitHub refused the audit-log search phrase: {}", source.api().map(|a| a.message.as_str()).unwrap_or(""))]
     PhraseRefused { source: GitHubError },
-    #[error("{0}")]
-    Organization(String),
 }
 
 impl OrgError {
@@ -130,7 +122,7 @@ impl OrgError {
         match self {
             OrgError::MissingPermission { .. } => ErrorCode::MissingPermission,
             OrgError::NotAvailable { .. } => ErrorCode::NotAvailable,
-            OrgError::PhraseRefused { .. } | OrgError::Organization(_) => ErrorCode::InvalidInput,
+            OrgError::PhraseRefused { .. } => ErrorCode::InvalidInput,
             OrgError::NotPending { .. } => ErrorCode::Conflict,
         }
     }
@@ -151,7 +143,6 @@ impl OrgError {
             OrgError::NotPending { .. } => {
                 Some("List the requests again: only pending ones can be approved or denied.".to_owned())
             }
-            OrgError::Organization(_) => None,
         }
     }
 
@@ -205,11 +196,10 @@ pub fn org_login(text: &str) -> Result<String, Error> {
     if valid {
         Ok(login.to_owned())
     } else {
-        Err(OrgError::Organization(format!(
+        Err(Error::InvalidInput(format!(
             "'{}' is not an organization login: give the name in its github.com address (github.com/LOGIN).",
             text.trim()
-        ))
-        .into())
+        )))
     }
 }
 
@@ -379,34 +369,17 @@ impl AppSession {
             Review::Approve => ActivityAction::PatRequestApproved,
             Review::Deny => ActivityAction::PatRequestDenied,
         };
-        let mut report = BulkReport::default();
-        for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
-            let done = self
-                .client
-                .review_pat_requests(&access.token, &access.org, batch, review, reason)
-                .await;
-            let target = format!("request(s) {}", join_ids(batch));
-            self.record_org(action, &access.org, target, reason, &done);
-            match done {
-                Ok(_) => report.done.extend_from_slice(batch),
-                // One request alone is answered 422 when it is no longer pending.
-                Err(err) if ids.len() == 1 && err.status() == Some(422) => {
-                    return Err(OrgError::NotPending {
-                        id: ids[0],
-                        source: err,
-                    }
-                    .into());
+        self.in_batches(&access, ids, WHAT, action, Change::Review(review, reason))
+            .await
+            // One request alone is answered 422 when it is no longer pending.
+            .map_err(|err| match err.status() {
+                Some(422) => OrgError::NotPending {
+                    id: ids[0],
+                    source: err,
                 }
-                Err(err) if ids.len() == 1 => return Err(access.refused(err, WHAT, Plan::Any)),
-                Err(err) => {
-                    let why = access.refused(err, WHAT, Plan::Any).to_string();
-                    report
-                        .refused
-                        .extend(batch.iter().map(|id| (*id, why.clone())));
-                }
-            }
-        }
-        Ok(report)
+                .into(),
+                _ => access.refused(err, WHAT, Plan::Any),
+            })
     }
 
     /// Revokes tokens' access: one alone (204), more 100 a request (202).
@@ -418,20 +391,52 @@ impl AppSession {
             ));
         }
         let access = self.org_access(org, PATS_WRITE, WHAT).await?;
-        let action = ActivityAction::PatAccessRevoked;
+        self.in_batches(
+            &access,
+            ids,
+            WHAT,
+            ActivityAction::PatAccessRevoked,
+            Change::Revoke,
+        )
+        .await
+        .map_err(|err| access.refused(err, WHAT, Plan::Any))
+    }
+
+    /// Sends `ids` 100 at a time, recording each request. One ID alone fails with GitHub's
+    /// answer, for the caller to put in words; in bulk, a refused request's IDs are reported
+    /// with why.
+    async fn in_batches(
+        &self,
+        access: &OrgAccess,
+        ids: &[u64],
+        what: &'static str,
+        action: ActivityAction,
+        change: Change<'_>,
+    ) -> Result<BulkReport, GitHubError> {
         let mut report = BulkReport::default();
         for batch in ids.chunks(crate::github::pats::BULK_LIMIT) {
-            let done = self
-                .client
-                .revoke_pat_grants(&access.token, &access.org, batch)
-                .await;
-            let target = format!("token grant(s) {}", join_ids(batch));
-            self.record_org(action, &access.org, target, None, &done);
+            let (token, org) = (&access.token, access.org.as_str());
+            let (done, noun, reason) = match change {
+                Change::Review(review, reason) => (
+                    self.client
+                        .review_pat_requests(token, org, batch, review, reason)
+                        .await,
+                    "request(s)",
+                    reason,
+                ),
+                Change::Revoke => (
+                    self.client.revoke_pat_grants(token, org, batch).await,
+                    "token grant(s)",
+                    None,
+                ),
+            };
+            let target = format!("{noun} {}", join_ids(batch));
+            self.record_org(action, org, target, reason, &done);
             match done {
                 Ok(_) => report.done.extend_from_slice(batch),
-                Err(err) if ids.len() == 1 => return Err(access.refused(err, WHAT, Plan::Any)),
+                Err(err) if ids.len() == 1 => return Err(err),
                 Err(err) => {
-                    let why = access.refused(err, WHAT, Plan::Any).to_string();
+                    let why = access.refused(err, what, Plan::Any).to_string();
                     report
                         .refused
                         .extend(batch.iter().map(|id| (*id, why.clone())));
@@ -479,6 +484,13 @@ impl AppSession {
         done.map(drop)
             .map_err(|err| access.refused(err, WHAT, Plan::Any))
     }
+}
+
+/// A change made to fine-grained tokens, in batches.
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    Review(Review, Option<&'a str>),
+    Revoke,
 }
 
 fn join_ids(ids: &[u64]) -> String {
@@ -534,24 +546,6 @@ impl OrgAccess {
             _ => err.into(),
         }
     }
-}
-
-/// Permissions compared across installations: for each permission any of them has, each
-/// installation's level (or none). What the window's side-by-side table shows.
-pub fn permission_matrix(installations: &[Installation]) -> BTreeMap<String, Vec<Option<String>>> {
-    let mut matrix: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
-    for inst in installations {
-        for name in inst.permissions.keys() {
-            matrix.entry(name.clone()).or_default();
-        }
-    }
-    for (name, column) in matrix.iter_mut() {
-        *column = installations
-            .iter()
-            .map(|inst| inst.permissions.get(name).cloned())
-            .collect();
-    }
-    matrix
 }
 
 #[cfg(test)]

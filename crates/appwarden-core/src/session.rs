@@ -1,7 +1,7 @@
 //! An app ready to talk to GitHub: its client, its JWT signer and its token cache.
 //! The CLI and the desktop shell both work through this.
 
-use crate::activity::{Activity, ActivityAction, ActivityLog};
+use crate::activity::{Activity, ActivityAction, ActivityLog, RecordedError};
 use crate::api_url::ApiUrl;
 use crate::clock::Clock;
 use crate::error::Error;
@@ -64,30 +64,24 @@ impl AppSession {
         self
     }
 
-    /// Records `action` on `target` as `result` says it went (a successful change's request
-    /// ID is `request_id`; a failure's comes from its error).
-    fn record<T, E: RecordedError>(
+    /// Records `action` on `target` as it went: a success's request ID, or the failure.
+    pub(crate) fn record<E: RecordedError>(
         &self,
         action: ActivityAction,
         target: String,
         detail: Option<String>,
-        result: &Result<T, E>,
-        request_id: Option<&str>,
+        outcome: Result<Option<&str>, &E>,
     ) {
         let Some((log, name)) = &self.activity else {
             return;
         };
         let mut activity = Activity::new(self.client.api_url().host(), action)
             .app(name.clone())
-            .target(target)
-            .request_id(request_id);
+            .target(target);
         if let Some(detail) = detail {
             activity = activity.detail(detail);
         }
-        if let Err(err) = result {
-            activity = activity.failed_because(&err.to_string(), err.request_id());
-        }
-        log.record(activity);
+        log.record(activity.outcome(outcome));
     }
 
     /// A token for the installation and scope, from the cache when one has over five
@@ -107,24 +101,22 @@ impl AppSession {
             .await
             .map_err(Error::from);
         // A token from the cache changed nothing; a mint (or a refused one) is recorded.
-        let (detail, request_id) = match &minted {
+        let detail = match &minted {
             Ok((_, TokenSource::Cached)) => return minted,
-            Ok((token, TokenSource::Minted)) => (
-                Some(format!(
-                    "{}; expires {}",
-                    describe_scope(request),
-                    token.expires_at.format("%Y-%m-%dT%H:%M:%SZ")
-                )),
-                token.request_id.clone(),
+            Ok((token, TokenSource::Minted)) => format!(
+                "{}; expires {}",
+                describe_scope(request),
+                token.expires_at.format("%Y-%m-%dT%H:%M:%SZ")
             ),
-            Err(_) => (Some(describe_scope(request)), None),
+            Err(_) => describe_scope(request),
         };
         self.record(
             ActivityAction::TokenMinted,
             format!("installation {installation_id}"),
-            detail,
-            &minted,
-            request_id.as_deref(),
+            Some(detail),
+            minted
+                .as_ref()
+                .map(|(token, _)| token.request_id.as_deref()),
         );
         minted
     }
@@ -182,10 +174,11 @@ impl AppSession {
             .suspend_installation(&self.signer, installation_id)
             .await
             .map_err(Error::from);
-        self.record_installation(
+        self.record(
             ActivityAction::InstallationSuspended,
-            installation_id,
-            &done,
+            format!("installation {installation_id}"),
+            None,
+            done.as_ref().map(|id| id.as_deref()),
         );
         done?;
         self.tokens.forget_installation(installation_id);
@@ -201,27 +194,15 @@ impl AppSession {
         reason: Option<&str>,
         done: &Result<RequestId, crate::github::GitHubError>,
     ) {
-        let request_id = done.as_ref().ok().cloned().flatten();
         let detail = match reason {
             Some(reason) => format!("organization {org}; reason: {reason}"),
             None => format!("organization {org}"),
         };
-        self.record(action, target, Some(detail), done, request_id.as_deref());
-    }
-
-    fn record_installation(
-        &self,
-        action: ActivityAction,
-        installation_id: u64,
-        done: &Result<RequestId, Error>,
-    ) {
-        let request_id = done.as_ref().ok().cloned().flatten();
         self.record(
             action,
-            format!("installation {installation_id}"),
-            None,
-            done,
-            request_id.as_deref(),
+            target,
+            Some(detail),
+            done.as_ref().map(|id| id.as_deref()),
         );
     }
 
@@ -232,10 +213,11 @@ impl AppSession {
             .unsuspend_installation(&self.signer, installation_id)
             .await
             .map_err(Error::from);
-        self.record_installation(
+        self.record(
             ActivityAction::InstallationUnsuspended,
-            installation_id,
-            &done,
+            format!("installation {installation_id}"),
+            None,
+            done.as_ref().map(|id| id.as_deref()),
         );
         done.map(drop)
     }
@@ -247,10 +229,11 @@ impl AppSession {
             .delete_installation(&self.signer, installation_id)
             .await
             .map_err(Error::from);
-        self.record_installation(
+        self.record(
             ActivityAction::InstallationUninstalled,
-            installation_id,
-            &done,
+            format!("installation {installation_id}"),
+            None,
+            done.as_ref().map(|id| id.as_deref()),
         );
         done?;
         self.tokens.forget_installation(installation_id);
@@ -264,14 +247,12 @@ impl AppSession {
             .revoke_installation_token(token)
             .await
             .map_err(Error::from);
-        let request_id = done.as_ref().ok().cloned().flatten();
         // The token itself is never recorded: only that one was revoked.
         self.record(
             ActivityAction::TokenRevoked,
             "an installation token".to_owned(),
             None,
-            &done,
-            request_id.as_deref(),
+            done.as_ref().map(|id| id.as_deref()),
         );
         done?;
         self.tokens.forget_token(token);
@@ -299,13 +280,11 @@ impl AppSession {
             .update_webhook_config(&self.signer, update)
             .await
             .map_err(Error::from);
-        let request_id = done.as_ref().ok().and_then(|(_, id)| id.clone());
         self.record(
             ActivityAction::WebhookConfigChanged,
             "the app's webhook".to_owned(),
             Some(update.describe()),
-            &done,
-            request_id.as_deref(),
+            done.as_ref().map(|(_, id)| id.as_deref()),
         );
         done.map(|(config, _)| config)
     }
@@ -332,13 +311,11 @@ impl AppSession {
     }
 
     fn record_redelivery<E: RecordedError>(&self, id: u64, done: &Result<RequestId, E>) {
-        let request_id = done.as_ref().ok().cloned().flatten();
         self.record(
             ActivityAction::DeliveryRedelivered,
             format!("delivery {id}"),
             None,
-            done,
-            request_id.as_deref(),
+            done.as_ref().map(|id| id.as_deref()),
         );
     }
 
@@ -403,24 +380,6 @@ impl AppSession {
             }
         }
         report
-    }
-}
-
-/// An error as the activity record keeps it: its words (which never carry a secret) and
-/// GitHub's request ID.
-trait RecordedError: std::fmt::Display {
-    fn request_id(&self) -> Option<&str>;
-}
-
-impl RecordedError for Error {
-    fn request_id(&self) -> Option<&str> {
-        self.github().and_then(|g| g.request_id())
-    }
-}
-
-impl RecordedError for crate::github::GitHubError {
-    fn request_id(&self) -> Option<&str> {
-        crate::github::GitHubError::request_id(self)
     }
 }
 

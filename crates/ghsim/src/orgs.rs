@@ -545,14 +545,14 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("BR", "Brazil"),
     ("JP", "Japan"),
 ];
-const REPOS: &[&str] = &["api", "web", "docs", "infra", "mobile", "sdk", "platform"];
+pub(crate) const REPOS: &[&str] = &["api", "web", "docs", "infra", "mobile", "sdk", "platform"];
 
 /// A small deterministic generator (SplitMix64), so that an organization's world is the same
 /// in every run.
-struct Seq(u64);
+pub(crate) struct Seq(pub(crate) u64);
 
 impl Seq {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -560,7 +560,7 @@ impl Seq {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }

@@ -467,27 +467,66 @@ fn review_body(body: &Bytes, bulk: bool) -> Result<(bool, Vec<u64>), Response> {
     Ok((approve, ids))
 }
 
+/// A change by the organization's installation with `permission` at write: one item named
+/// in the path (204) or the body's items (202, accepted as a whole).
+fn apply_change(
+    shared: &Shared,
+    headers: &HeaderMap,
+    org: &str,
+    permission: &str,
+    path_id: Option<&str>,
+    apply: impl FnOnce(&mut SimState, u64, Option<u64>) -> Result<(), Response>,
+) -> Response {
+    let mut state = shared.lock();
+    let world = try_response!(require_org_permission(
+        &mut state, headers, org, permission, "write"
+    ));
+    let id = match path_id.map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return error(404, "Not Found"),
+    };
+    match apply(&mut state, world.id, id) {
+        Ok(()) if id.is_some() => StatusCode::NO_CONTENT.into_response(),
+        Ok(()) => (StatusCode::ACCEPTED, axum::Json(json!({}))).into_response(),
+        Err(response) => response,
+    }
+}
+
+fn review_change(
+    shared: &Shared,
+    headers: &HeaderMap,
+    org: &str,
+    path_id: Option<&str>,
+    body: &Bytes,
+) -> Response {
+    apply_change(
+        shared,
+        headers,
+        org,
+        REQUESTS,
+        path_id,
+        |state, org_id, id| {
+            let (approve, listed) = review_body(body, id.is_none())?;
+            // In bulk, applied to the pending ones among them (GitHub's 202 says no more).
+            review(
+                state,
+                org_id,
+                &id.map_or(listed, |id| vec![id]),
+                approve,
+                id.is_some(),
+            )
+        },
+    )
+}
+
 pub(super) async fn review_one(
     State(shared): Sh,
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
-        &mut state, &headers, &org, REQUESTS, "write"
-    ));
-    let (approve, _) = match review_body(&body, false) {
-        Ok(parsed) => parsed,
-        Err(response) => return response,
-    };
-    let Ok(id) = id.parse::<u64>() else {
-        return error(404, "Not Found");
-    };
-    match review(&mut state, world.id, &[id], approve, true) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(response) => response,
-    }
+    review_change(&shared, &headers, &org, Some(&id), &body)
 }
 
 pub(super) async fn review_many(
@@ -496,20 +535,7 @@ pub(super) async fn review_many(
     Path(org): Path<String>,
     body: Bytes,
 ) -> Response {
-    let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
-        &mut state, &headers, &org, REQUESTS, "write"
-    ));
-    let (approve, ids) = match review_body(&body, true) {
-        Ok(parsed) => parsed,
-        Err(response) => return response,
-    };
-    // Accepted as a whole and applied to the pending ones among them (GitHub's 202 says no
-    // more).
-    match review(&mut state, world.id, &ids, approve, false) {
-        Ok(()) => (StatusCode::ACCEPTED, axum::Json(json!({}))).into_response(),
-        Err(response) => response,
-    }
+    review_change(&shared, &headers, &org, None, &body)
 }
 
 #[derive(serde::Deserialize)]
@@ -550,26 +576,38 @@ fn revoke(state: &mut SimState, org_id: u64, ids: &[u64], one: bool) -> Result<(
     Ok(())
 }
 
+fn revoke_change(
+    shared: &Shared,
+    headers: &HeaderMap,
+    org: &str,
+    path_id: Option<&str>,
+    body: &Bytes,
+) -> Response {
+    apply_change(
+        shared,
+        headers,
+        org,
+        TOKENS,
+        path_id,
+        |state, org_id, id| {
+            let listed = revoke_body(body, id.is_none())?;
+            revoke(
+                state,
+                org_id,
+                &id.map_or(listed, |id| vec![id]),
+                id.is_some(),
+            )
+        },
+    )
+}
+
 pub(super) async fn revoke_one(
     State(shared): Sh,
     headers: HeaderMap,
     Path((org, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
-        &mut state, &headers, &org, TOKENS, "write"
-    ));
-    if let Err(response) = revoke_body(&body, false) {
-        return response;
-    }
-    let Ok(id) = id.parse::<u64>() else {
-        return error(404, "Not Found");
-    };
-    match revoke(&mut state, world.id, &[id], true) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(response) => response,
-    }
+    revoke_change(&shared, &headers, &org, Some(&id), &body)
 }
 
 pub(super) async fn revoke_many(
@@ -578,16 +616,5 @@ pub(super) async fn revoke_many(
     Path(org): Path<String>,
     body: Bytes,
 ) -> Response {
-    let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
-        &mut state, &headers, &org, TOKENS, "write"
-    ));
-    let ids = match revoke_body(&body, true) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    };
-    match revoke(&mut state, world.id, &ids, false) {
-        Ok(()) => (StatusCode::ACCEPTED, axum::Json(json!({}))).into_response(),
-        Err(response) => response,
-    }
+    revoke_change(&shared, &headers, &org, None, &body)
 }

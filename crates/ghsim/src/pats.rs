@@ -4,6 +4,7 @@
 //! each, of varied ages, expiries, last uses and permissions.
 
 use crate::model::SimRepo;
+use crate::orgs::{REPOS, Seq};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
@@ -108,19 +109,6 @@ const ORGANIZATION_PERMISSIONS: &[(&str, &[&str])] = &[
     ("organization_administration", &["read", "write"]),
     ("organization_projects", &["read", "write", "admin"]),
 ];
-const REPOS: &[&str] = &["api", "web", "docs", "infra", "mobile", "sdk", "platform"];
-
-struct Seq(u64);
-
-impl Seq {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
 
 fn pat(seq: &mut Seq, org_id: u64, token_id: u64, now: DateTime<Utc>) -> SimPat {
     let owner_index = seq.below(OWNERS.len() as u64) as usize;

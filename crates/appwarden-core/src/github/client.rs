@@ -491,6 +491,36 @@ impl GitHubClient {
         }
     }
 
+    /// Every page of a page-numbered list: `base` (with a query of its own) and `&page=N`,
+    /// following `Link: rel="next"` until it stops (never a page back, nor past an empty
+    /// one). `items` takes each page's items out of its answer (`P`).
+    pub(crate) async fn every_page<P: serde::de::DeserializeOwned, T>(
+        &self,
+        base: &str,
+        auth: Auth<'_>,
+        mut items: impl FnMut(P) -> Vec<T>,
+    ) -> Result<Vec<T>, GitHubError> {
+        let mut all = Vec::new();
+        let mut page = 1;
+        loop {
+            let answer = self
+                .send(Method::GET, &format!("{base}&page={page}"), auth, None)
+                .await?;
+            let next = answer
+                .header("link")
+                .and_then(|header| super::link::parse(header).remove("next"))
+                .and_then(|url| super::link::page_number(&url))
+                .filter(|next| *next > page);
+            let batch = items(answer.json()?);
+            let empty = batch.is_empty();
+            all.extend(batch);
+            match next {
+                Some(next) if !empty => page = next,
+                _ => return Ok(all),
+            }
+        }
+    }
+
     /// `GET` and decode JSON.
     pub async fn get_json<T: serde::de::DeserializeOwned>(
         &self,

@@ -170,28 +170,12 @@ impl GitHubClient {
         &self,
         signer: &JwtSigner,
     ) -> Result<Vec<InstallationRequest>, GitHubError> {
-        let mut all = Vec::new();
-        let mut page = 1;
-        loop {
-            let answer = self
-                .send(
-                    Method::GET,
-                    &format!("/app/installation-requests?per_page=100&page={page}"),
-                    Auth::App(signer),
-                    None,
-                )
-                .await?;
-            let batch: Vec<InstallationRequest> = answer.json()?;
-            let next = answer
-                .header("link")
-                .map(link::parse)
-                .and_then(|links| links.get("next").and_then(|url| link::page_number(url)));
-            all.extend(batch);
-            match next {
-                Some(n) if n > page => page = n,
-                _ => return Ok(all),
-            }
-        }
+        self.every_page(
+            "/app/installation-requests?per_page=100",
+            Auth::App(signer),
+            |page: Vec<InstallationRequest>| page,
+        )
+        .await
     }
 
     /// `POST /app/installations/{id}/access_tokens`.

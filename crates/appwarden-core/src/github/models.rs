@@ -10,6 +10,16 @@ use std::sync::Arc;
 /// Permission name → level (`read`, `write`, `admin`).
 pub type Permissions = BTreeMap<String, String>;
 
+/// A permission level's rank: `read` < `write` < `admin`; 0 for anything else.
+pub fn level_rank(level: &str) -> u8 {
+    match level {
+        "read" => 1,
+        "write" => 2,
+        "admin" => 3,
+        _ => 0,
+    }
+}
+
 /// A user, organization or enterprise account (`simple-user` / `enterprise`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {

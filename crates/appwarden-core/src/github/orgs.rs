@@ -4,7 +4,6 @@
 
 use super::client::{Auth, GitHubClient};
 use super::error::GitHubError;
-use super::link;
 use super::models::Installation;
 use crate::secret::AccessToken;
 
@@ -29,29 +28,13 @@ impl GitHubClient {
         org: &str,
     ) -> Result<OrgInstallations, GitHubError> {
         let base = format!("/orgs/{}/installations?per_page=100", super::segment(org));
-        let mut installations = Vec::new();
-        let mut total_count;
-        let mut page_number = 1;
-        loop {
-            let path = format!("{base}&page={page_number}");
-            let answer = self
-                .send(reqwest::Method::GET, &path, Auth::Token(token), None)
-                .await?;
-            // The next page's number, from `Link: rel="next"` (a page past it never asked).
-            let next = answer
-                .header("link")
-                .and_then(|header| link::parse(header).remove("next"))
-                .and_then(|url| link::page_number(&url))
-                .filter(|next| *next > page_number);
-            let page: InstallationsPage = answer.json()?;
-            total_count = page.total_count;
-            let empty = page.installations.is_empty();
-            installations.extend(page.installations);
-            match next {
-                Some(next) if !empty => page_number = next,
-                _ => break,
-            }
-        }
+        let mut total_count = 0;
+        let installations = self
+            .every_page(&base, Auth::Token(token), |page: InstallationsPage| {
+                total_count = page.total_count;
+                page.installations
+            })
+            .await?;
         Ok(OrgInstallations {
             total_count,
             installations,

@@ -8,7 +8,6 @@
 use super::RequestId;
 use super::client::{Auth, GitHubClient};
 use super::error::GitHubError;
-use super::link;
 use super::models::{Account, Repository};
 use crate::secret::AccessToken;
 use chrono::{DateTime, Utc};
@@ -145,33 +144,6 @@ pub fn check_reason(reason: Option<&str>) -> Result<(), String> {
 }
 
 impl GitHubClient {
-    async fn every_page<T: serde::de::DeserializeOwned>(
-        &self,
-        token: &AccessToken,
-        base: &str,
-    ) -> Result<Vec<T>, GitHubError> {
-        let mut items = Vec::new();
-        let mut page = 1;
-        loop {
-            let path = format!("{base}&page={page}");
-            let answer = self
-                .send(reqwest::Method::GET, &path, Auth::Token(token), None)
-                .await?;
-            let next = answer
-                .header("link")
-                .and_then(|header| link::parse(header).remove("next"))
-                .and_then(|url| link::page_number(&url))
-                .filter(|next| *next > page);
-            let batch: Vec<T> = answer.json()?;
-            let empty = batch.is_empty();
-            items.extend(batch);
-            match next {
-                Some(next) if !empty => page = next,
-                _ => return Ok(items),
-            }
-        }
-    }
-
     /// `GET /orgs/{org}/personal-access-token-requests`, every page.
     pub async fn pat_requests(
         &self,
@@ -184,7 +156,8 @@ impl GitHubClient {
             super::segment(org),
             filter.query()
         );
-        self.every_page(token, &base).await
+        self.every_page(&base, Auth::Token(token), |page: Vec<_>| page)
+            .await
     }
 
     /// `GET /orgs/{org}/personal-access-tokens`, every page.
@@ -199,7 +172,8 @@ impl GitHubClient {
             super::segment(org),
             filter.query()
         );
-        self.every_page(token, &base).await
+        self.every_page(&base, Auth::Token(token), |page: Vec<_>| page)
+            .await
     }
 
     /// The repositories a request asks for (`grant: false`) or a token reaches (`true`).
@@ -219,7 +193,8 @@ impl GitHubClient {
             "/orgs/{}/{kind}/{id}/repositories?per_page=100",
             super::segment(org)
         );
-        self.every_page(token, &base).await
+        self.every_page(&base, Auth::Token(token), |page: Vec<_>| page)
+            .await
     }
 
     /// A change posted with the installation token; GitHub's request ID when it is taken.

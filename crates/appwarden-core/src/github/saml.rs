@@ -6,7 +6,6 @@
 use super::RequestId;
 use super::client::{Auth, GitHubClient};
 use super::error::GitHubError;
-use super::link;
 use crate::secret::AccessToken;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,30 +61,12 @@ impl GitHubClient {
         if let Some(login) = login {
             base.push_str(&format!("&login={}", super::segment(login.trim())));
         }
-        let mut all = Vec::new();
-        let mut page = 1;
-        loop {
-            let answer = self
-                .send(
-                    reqwest::Method::GET,
-                    &format!("{base}&page={page}"),
-                    Auth::Token(token),
-                    None,
-                )
-                .await?;
-            let next = answer
-                .header("link")
-                .and_then(|header| link::parse(header).remove("next"))
-                .and_then(|url| link::page_number(&url))
-                .filter(|next| *next > page);
-            let batch: Vec<CredentialAuthorization> = answer.json()?;
-            let empty = batch.is_empty();
-            all.extend(batch);
-            match next {
-                Some(next) if !empty => page = next,
-                _ => return Ok(all),
-            }
-        }
+        self.every_page(
+            &base,
+            Auth::Token(token),
+            |page: Vec<CredentialAuthorization>| page,
+        )
+        .await
     }
 
     /// `DELETE /orgs/{org}/credential-authorizations/{credential_id}`: 204.

@@ -203,7 +203,7 @@ impl AppStore {
         api_url: Option<&str>,
         target: String,
         detail: Option<String>,
-        failure: Option<&StoreError>,
+        outcome: Result<(), &StoreError>,
     ) {
         let Some(log) = &self.activity else {
             return;
@@ -216,41 +216,23 @@ impl AppStore {
         if let Some(detail) = detail {
             activity = activity.detail(detail);
         }
-        if let Some(err) = failure {
-            activity = activity.failed_because(&err.to_string(), None);
-        }
-        log.record(activity);
+        log.record(activity.outcome(outcome.map(|()| None)));
     }
 
-    fn record_key(&self, action: ActivityAction, app: &str, key: &Result<KeyConfig, StoreError>) {
-        let api_url = self
-            .config
-            .load()
-            .ok()
-            .and_then(|c| {
-                c.apps
-                    .into_iter()
-                    .find(|a| a.name.eq_ignore_ascii_case(app))
-            })
-            .map(|a| a.api_url);
-        match key {
-            Ok(key) => self.record(
-                action,
-                app,
-                api_url.as_deref(),
-                format!("key {}", key.fingerprint),
-                Some(key.source_description()),
-                None,
-            ),
-            Err(err) => self.record(
-                action,
-                app,
-                api_url.as_deref(),
-                "a key".to_owned(),
-                None,
-                Some(err),
-            ),
+    /// Records a change to one of `app`'s keys (its host read from the config only then).
+    fn record_key(
+        &self,
+        action: ActivityAction,
+        app: &str,
+        target: String,
+        detail: Option<String>,
+        outcome: Result<(), &StoreError>,
+    ) {
+        if self.activity.is_none() {
+            return;
         }
+        let api_url = self.app(app).ok().map(|a| a.api_url);
+        self.record(action, app, api_url.as_deref(), target, detail, outcome);
     }
 
     /// The same store, asking `pins` when a token needs its PIN (after a PIN remembered in
@@ -320,26 +302,25 @@ impl AppStore {
         if added.is_err() {
             key.undo_import();
         }
-        match &added {
-            Ok(app) => self.record(
-                ActivityAction::AppAdded,
-                &app.name,
-                Some(&app.api_url),
+        let (target, detail) = match &added {
+            Ok(app) => (
                 format!("app {}", app.app_id),
                 app.keys
                     .first()
                     .map(|k| format!("key {} in {}", k.fingerprint, k.source_description())),
-                None,
             ),
-            Err(err) => self.record(
-                ActivityAction::AppAdded,
-                &name,
-                Some(&api_url),
-                "an app".to_owned(),
-                None,
-                Some(err),
-            ),
-        }
+            Err(_) => ("an app".to_owned(), None),
+        };
+        self.record(
+            ActivityAction::AppAdded,
+            added
+                .as_ref()
+                .map_or(name.as_str(), |app| app.name.as_str()),
+            Some(&api_url),
+            target,
+            detail,
+            added.as_ref().map(drop),
+        );
         added
     }
 
@@ -385,7 +366,20 @@ impl AppStore {
         if added.is_err() {
             key.undo_import();
         }
-        self.record_key(ActivityAction::KeyAdded, app_name, &added);
+        let (target, detail) = match &added {
+            Ok(key) => (
+                format!("key {}", key.fingerprint),
+                Some(key.source_description()),
+            ),
+            Err(_) => ("a key".to_owned(), None),
+        };
+        self.record_key(
+            ActivityAction::KeyAdded,
+            app_name,
+            target,
+            detail,
+            added.as_ref().map(drop),
+        );
         added
     }
 
@@ -423,26 +417,14 @@ impl AppStore {
         app_name: &str,
         fingerprint: &Fingerprint,
     ) -> Result<KeyConfig, StoreError> {
-        let api_url = self.app(app_name).ok().map(|a| a.api_url);
         let removed = self.remove_key_inner(app_name, fingerprint);
-        match &removed {
-            Ok(_) => self.record(
-                ActivityAction::KeyRemoved,
-                app_name,
-                api_url.as_deref(),
-                format!("key {fingerprint}"),
-                None,
-                None,
-            ),
-            Err(err) => self.record(
-                ActivityAction::KeyRemoved,
-                app_name,
-                api_url.as_deref(),
-                format!("key {fingerprint}"),
-                None,
-                Some(err),
-            ),
-        }
+        self.record_key(
+            ActivityAction::KeyRemoved,
+            app_name,
+            format!("key {fingerprint}"),
+            None,
+            removed.as_ref().map(drop),
+        );
         removed
     }
 
@@ -481,7 +463,7 @@ impl AppStore {
                 Some(&app.api_url),
                 format!("app {}", app.app_id),
                 Some(format!("{} key(s) removed with it", app.keys.len())),
-                None,
+                Ok(()),
             ),
             Err(err) => self.record(
                 ActivityAction::AppRemoved,
@@ -489,7 +471,7 @@ impl AppStore {
                 None,
                 "an app".to_owned(),
                 None,
-                Some(err),
+                Err(err),
             ),
         }
         removed
