@@ -15,14 +15,15 @@ use crate::orgs::{AuditEvent, DEFAULT_AUDIT_WINDOW_DAYS, SimOrg};
 pub const NOT_ACCESSIBLE: &str = "Resource not accessible by integration";
 
 /// The caller is the organization's own installation, whose token grants `permission` at
-/// `level` or above. The organization's world is returned.
+/// `level` or above. The organization's account ID is returned; its world is then in
+/// `state.orgs` (borrowed there: it holds thousands of events, never copied per request).
 pub(super) fn require_org_permission(
     state: &mut SimState,
     headers: &HeaderMap,
     org: &str,
     permission: &str,
     level: &str,
-) -> Result<SimOrg, Refusal> {
+) -> Result<u64, Refusal> {
     let (token, installation_id) = require_installation(state, headers)?;
     let granted = state
         .tokens
@@ -34,13 +35,13 @@ pub(super) fn require_org_permission(
         .iter()
         .find(|i| i.id == installation_id)
         .map(|i| i.account_id);
-    let Some(world) = state.org(org).cloned() else {
+    let Some(org_id) = state.org(org).map(|world| world.id) else {
         return Err(Refusal(404, "Not Found"));
     };
-    if account != Some(world.id) || granted < level_rank(level) {
+    if account != Some(org_id) || granted < level_rank(level) {
         return Err(Refusal(403, NOT_ACCESSIBLE));
     }
-    Ok(world)
+    Ok(org_id)
 }
 
 /// `GET /orgs/{org}/installations`: needs the organization's Administration permission
@@ -54,13 +55,16 @@ pub(super) async fn org_installations(
     let (api, web) = bases(&headers, shared.prefix);
     let (per_page, page) = query.resolve();
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state,
         &headers,
         &org,
         "organization_administration",
         "read"
     ));
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     let ours: Vec<(SimApp, SimInstallation)> = state
         .installations
         .iter()
@@ -141,7 +145,7 @@ pub(super) async fn audit_log_by_id(
 fn audit_log(shared: &Shared, headers: &HeaderMap, org: &str, query: &AuditQuery) -> Response {
     let (api, _) = bases(headers, shared.prefix);
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state,
         headers,
         org,
@@ -151,16 +155,24 @@ fn audit_log(shared: &Shared, headers: &HeaderMap, org: &str, query: &AuditQuery
     // The REST API for an organization's audit log is GitHub Enterprise Cloud's (the
     // endpoint is `githubCloudOnly` in GitHub's OpenAPI description); GitHub does not
     // document the status a Free or Team organization gets: ghsim answers its usual 404.
-    if !world.enterprise_cloud {
+    if !state.orgs.get(&org_id).is_some_and(|w| w.enterprise_cloud) {
         return error(404, "Not Found");
     }
-    if let Err(seconds) = state.audit_query(world.id) {
+    // The audit log's own hourly limit, counted per organization.
+    let limit = state.audit_log_per_hour as u64;
+    let (bucket, _) = state.spend_limited(&format!("audit-log:{org_id}"), 1, limit);
+    if bucket.used > limit {
         let mut response = error(429, SECONDARY_RATE_LIMIT);
+        let seconds = (bucket.reset - state.now().timestamp()).max(1);
         if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
             response.headers_mut().insert("retry-after", value);
         }
         return response;
     }
+    let now = state.now();
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     let phrase = match Phrase::parse(query.phrase.as_deref().unwrap_or("")) {
         Ok(phrase) => phrase,
         Err(message) => return ghsim_refusal(&message),
@@ -175,7 +187,7 @@ fn audit_log(shared: &Shared, headers: &HeaderMap, org: &str, query: &AuditQuery
         _ => return ghsim_refusal("order must be desc or asc (GitHub's enum)"),
     };
     let per_page = per_page(query.per_page.as_deref());
-    let window_start = state.now().timestamp_millis() - DEFAULT_AUDIT_WINDOW_DAYS * 86_400_000;
+    let window_start = now.timestamp_millis() - DEFAULT_AUDIT_WINDOW_DAYS * 86_400_000;
     let mut matching: Vec<&AuditEvent> = world
         .audit
         .iter()
@@ -212,7 +224,7 @@ fn audit_log(shared: &Shared, headers: &HeaderMap, org: &str, query: &AuditQuery
         (0, per_page.min(matching.len()))
     };
     let page = &matching[start..end];
-    let body = Value::Array(page.iter().map(|e| audit_event_json(e, &world)).collect());
+    let body = Value::Array(page.iter().map(|e| audit_event_json(e, world)).collect());
     // GitHub's links carry the cursors (`after=…&before=`); ghsim keeps the query's own
     // parameters in them too.
     let base = {

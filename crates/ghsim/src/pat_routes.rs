@@ -186,9 +186,12 @@ pub(super) async fn list_requests(
         Err(response) => return response,
     };
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state, &headers, &org, REQUESTS, "read"
     ));
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     let now = state.now();
     let mut pending: Vec<&SimPatRequest> = world
         .pat_requests
@@ -249,9 +252,12 @@ pub(super) async fn list_grants(
         Err(response) => return response,
     };
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state, &headers, &org, TOKENS, "read"
     ));
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     let now = state.now();
     let mut grants: Vec<&SimPatGrant> = world
         .pat_grants
@@ -312,9 +318,12 @@ fn repositories(
     };
     let mut state = shared.lock();
     let permission = if grants { TOKENS } else { REQUESTS };
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state, headers, org, permission, "read"
     ));
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     let id: u64 = id.parse().unwrap_or(0);
     let pat = if grants {
         world
@@ -478,7 +487,7 @@ fn apply_change(
     apply: impl FnOnce(&mut SimState, u64, Option<u64>) -> Result<(), Response>,
 ) -> Response {
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state, headers, org, permission, "write"
     ));
     let id = match path_id.map(str::parse::<u64>) {
@@ -486,7 +495,7 @@ fn apply_change(
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => return error(404, "Not Found"),
     };
-    match apply(&mut state, world.id, id) {
+    match apply(&mut state, org_id, id) {
         Ok(()) if id.is_some() => StatusCode::NO_CONTENT.into_response(),
         Ok(()) => (StatusCode::ACCEPTED, axum::Json(json!({}))).into_response(),
         Err(response) => response,

@@ -54,13 +54,16 @@ pub(super) async fn list(
         return error(404, "Not Found");
     }
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state,
         &headers,
         &org,
         "organization_administration",
         "read"
     ));
+    let Some(world) = state.orgs.get(&org_id) else {
+        return error(404, "Not Found");
+    };
     if !world.enterprise_cloud {
         return error(404, "Not Found");
     }
@@ -88,21 +91,16 @@ pub(super) async fn list(
         .take(per_page)
         .map(|c| render(c))
         .collect();
+    // A base with `?login=…` keeps it; `link_header` adds the page to it.
     let base = match &query.login {
         Some(login) => format!(
-            "{api}/orgs/{}/credential-authorizations?login={}&",
+            "{api}/orgs/{}/credential-authorizations?login={}",
             world.login,
             url::form_urlencoded::byte_serialize(login.as_bytes()).collect::<String>()
         ),
-        None => format!("{api}/orgs/{}/credential-authorizations?", world.login),
+        None => format!("{api}/orgs/{}/credential-authorizations", world.login),
     };
-    let link = link_header(
-        base.trim_end_matches(['?', '&']),
-        per_page,
-        page,
-        matching.len(),
-    )
-    .map(|l| l.replace("credential-authorizations&", "credential-authorizations?"));
+    let link = link_header(&base, per_page, page, matching.len());
     let billing = installation_billing(&state, &headers);
     answer(
         &mut state,
@@ -123,22 +121,24 @@ pub(super) async fn remove(
         return error(404, "Not Found");
     }
     let mut state = shared.lock();
-    let world = try_response!(require_org_permission(
+    let org_id = try_response!(require_org_permission(
         &mut state,
         &headers,
         &org,
         "organization_administration",
         "write"
     ));
-    if !world.enterprise_cloud {
-        return error(404, "Not Found");
-    }
     let id: u64 = id.parse().unwrap_or(0);
-    let Some(credential) = state.orgs.get_mut(&world.id).and_then(|w| {
-        w.credentials
-            .iter_mut()
-            .find(|c| c.credential_id == id && !c.removed)
-    }) else {
+    let Some(credential) = state
+        .orgs
+        .get_mut(&org_id)
+        .filter(|w| w.enterprise_cloud)
+        .and_then(|w| {
+            w.credentials
+                .iter_mut()
+                .find(|c| c.credential_id == id && !c.removed)
+        })
+    else {
         return error(404, "Not Found");
     };
     credential.removed = true;

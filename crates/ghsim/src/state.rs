@@ -6,7 +6,7 @@ use crate::hooks::SimHook;
 use crate::model::{SimApp, SimInstallation, SimToken};
 use crate::orgs::SimOrg;
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 /// GitHub's hourly budget per app and per installation (the base figure).
 pub const RATE_LIMIT: u64 = 5000;
@@ -61,8 +61,6 @@ pub struct SimState {
     pub enterprise_server: bool,
     /// Organizations' worlds (other apps, plan, audit log), made when first asked for.
     pub orgs: HashMap<u64, SimOrg>,
-    /// Audit-log queries answered per organization in the last hour (their times).
-    pub audit_queries: HashMap<u64, VecDeque<DateTime<Utc>>>,
     /// "1,750 queries per hour per user and IP address" (the endpoint's description).
     pub audit_log_per_hour: usize,
     /// Every credential `POST /credentials/revoke` accepted, in order.
@@ -92,7 +90,6 @@ impl SimState {
             rate_limits: true,
             enterprise_server: false,
             orgs: HashMap::new(),
-            audit_queries: HashMap::new(),
             audit_log_per_hour: AUDIT_LOG_PER_HOUR,
             revoked_credentials: Vec::new(),
             next_request_id: 0,
@@ -122,8 +119,17 @@ impl SimState {
 
     /// Spends one point from a bucket and returns it as headers would show it.
     pub fn spend(&mut self, bucket: &str, cost: u64) -> (Bucket, u64) {
+        let entry = self.bucket(bucket);
+        entry.used = (entry.used + cost).min(RATE_LIMIT);
+        let spent = *entry;
+        self.stats.rate_limit_points += cost;
+        (spent, RATE_LIMIT - spent.used)
+    }
+
+    /// A bucket's current hour, started afresh once its reset time has passed.
+    fn bucket(&mut self, name: &str) -> &mut Bucket {
         let now = self.now().timestamp();
-        let entry = self.buckets.entry(bucket.to_owned()).or_insert(Bucket {
+        let entry = self.buckets.entry(name.to_owned()).or_insert(Bucket {
             used: 0,
             reset: now + 3600,
         });
@@ -133,9 +139,7 @@ impl SimState {
                 reset: now + 3600,
             };
         }
-        entry.used = (entry.used + cost).min(RATE_LIMIT);
-        self.stats.rate_limit_points += cost;
-        (*entry, RATE_LIMIT - entry.used)
+        entry
     }
 
     /// The organization an installation is on, its world made the first time it is asked for.
@@ -163,42 +167,10 @@ impl SimState {
             .map(|i| i.account_login.clone())
     }
 
-    /// Counts an audit-log query against the hour's limit: `Err(seconds)` until the oldest
-    /// leaves the window when it is used up.
-    pub fn audit_query(&mut self, org_id: u64) -> Result<(), i64> {
-        let now = self.now();
-        let limit = self.audit_log_per_hour;
-        let times = self.audit_queries.entry(org_id).or_default();
-        while times
-            .front()
-            .is_some_and(|t| now - *t >= chrono::Duration::hours(1))
-        {
-            times.pop_front();
-        }
-        if times.len() >= limit {
-            let oldest = times.front().copied().unwrap_or(now);
-            return Err((oldest + chrono::Duration::hours(1) - now)
-                .num_seconds()
-                .max(1));
-        }
-        times.push_back(now);
-        Ok(())
-    }
-
     /// Counts `cost` against a bucket of `limit` an hour; returns it and what remains. Unlike
     /// [`SimState::spend`], `used` may pass the limit (the caller refuses what does).
     pub fn spend_limited(&mut self, bucket: &str, cost: u64, limit: u64) -> (Bucket, u64) {
-        let now = self.now().timestamp();
-        let entry = self.buckets.entry(bucket.to_owned()).or_insert(Bucket {
-            used: 0,
-            reset: now + 3600,
-        });
-        if entry.reset <= now {
-            *entry = Bucket {
-                used: 0,
-                reset: now + 3600,
-            };
-        }
+        let entry = self.bucket(bucket);
         entry.used += cost;
         (*entry, limit.saturating_sub(entry.used))
     }
