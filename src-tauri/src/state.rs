@@ -18,6 +18,13 @@ use std::sync::{Arc, Mutex};
 /// An app's name and an organization's login (lower case).
 type AppAndOrg = (String, String);
 
+fn audit_key(name: &str, org: &str) -> AppAndOrg {
+    (
+        name.to_owned(),
+        org.trim().trim_start_matches('@').to_ascii_lowercase(),
+    )
+}
+
 pub struct DesktopState {
     pub store: AppStore,
     pub clock: Arc<dyn Clock>,
@@ -34,8 +41,8 @@ pub struct DesktopState {
     described: Mutex<HashMap<String, App>>,
     /// Each app's webhook source ranges as last shown, for their export.
     source_ranges: Mutex<HashMap<String, SourceRanges>>,
-    /// Exposed credentials found in pasted text, staged until revoked.
-    exposed: Mutex<HashMap<u64, Vec<FoundCredential>>>,
+    /// Exposed credentials found in pasted text (the latest find, by its ID), until revoked.
+    exposed: Mutex<Option<(u64, Vec<FoundCredential>)>>,
     /// Appwarden's activity record, which every session writes to.
     pub activity: Option<Arc<ActivityLog>>,
     /// The audit events last read for each app and organization, for their export.
@@ -77,7 +84,7 @@ impl DesktopState {
             source_ranges: Mutex::new(HashMap::new()),
             audit_events: Mutex::new(HashMap::new()),
             activity: None,
-            exposed: Mutex::new(HashMap::new()),
+            exposed: Mutex::new(None),
         }
     }
 
@@ -85,18 +92,20 @@ impl DesktopState {
     /// them by the ID returned (they never cross IPC again).
     pub fn stage_exposed(&self, found: Vec<FoundCredential>) -> u64 {
         let id = self.next_staged.fetch_add(1, Ordering::Relaxed);
-        let mut staged = self.exposed.lock().unwrap_or_else(|e| e.into_inner());
         // Only the latest find is kept.
-        staged.clear();
-        staged.insert(id, found);
+        *self.exposed.lock().unwrap_or_else(|e| e.into_inner()) = Some((id, found));
         id
     }
 
     pub fn take_exposed(&self, id: u64) -> Option<Vec<FoundCredential>> {
-        self.exposed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&id)
+        let mut staged = self.exposed.lock().unwrap_or_else(|e| e.into_inner());
+        match staged.take() {
+            Some((staged_id, found)) if staged_id == id => Some(found),
+            other => {
+                *staged = other;
+                None
+            }
+        }
     }
 
     /// The same state, recording every session's changes in `log`.
@@ -181,8 +190,11 @@ impl DesktopState {
 
     /// A client for the app's host with no credentials (for `GET /meta`), trusting the
     /// host's CA certificate if one is set: no key is read, no PIN asked.
-    pub fn anonymous_client(&self, app: &AppConfig) -> IpcResult<GitHubClient> {
-        let (api_url, options) = self.host_options(app)?;
+    pub fn anonymous_client(&self, app: Option<&AppConfig>) -> IpcResult<GitHubClient> {
+        let (api_url, options) = match app {
+            Some(app) => self.host_options(app)?,
+            None => (ApiUrl::github_com(), self.options.clone()),
+        };
         Ok(GitHubClient::new(api_url, self.clock.clone(), options)
             .map_err(appwarden_core::Error::from)?)
     }
@@ -204,21 +216,17 @@ impl DesktopState {
 
     /// Keeps what `GET /app` said about an app.
     pub fn remember_audit_events(&self, name: &str, org: &str, events: Vec<AuditEvent>) {
-        let key = (
-            name.to_owned(),
-            org.trim().trim_start_matches('@').to_ascii_lowercase(),
-        );
         if let Ok(mut kept) = self.audit_events.lock() {
-            kept.insert(key, Arc::new(events));
+            kept.insert(audit_key(name, org), Arc::new(events));
         }
     }
 
     pub fn audit_events(&self, name: &str, org: &str) -> Option<Arc<Vec<AuditEvent>>> {
-        let key = (
-            name.to_owned(),
-            org.trim().trim_start_matches('@').to_ascii_lowercase(),
-        );
-        self.audit_events.lock().ok()?.get(&key).cloned()
+        self.audit_events
+            .lock()
+            .ok()?
+            .get(&audit_key(name, org))
+            .cloned()
     }
 
     pub fn remember_description(&self, name: &str, app: &App) {

@@ -34,11 +34,7 @@ pub fn run(command: CredentialsCommand) -> Result<i32, Error> {
         ));
     }
     let client = anonymous_client(api_url.as_deref(), app.as_deref())?;
-    if client.api_url().is_enterprise_server() {
-        return Err(Error::InvalidInput(
-            "Enterprise Server has no POST /credentials/revoke: revoke the tokens in the site admin dashboard, or ask their owners to. Nothing was sent.".into(),
-        ));
-    }
+    leaked_credentials::check_host(client.api_url())?;
     let revocable = found.len();
     eprintln!("Found {} credential(s):", found.len());
     for credential in &found {

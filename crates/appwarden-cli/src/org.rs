@@ -7,7 +7,7 @@ use crate::args::{AuditIncludeArg, AuditLogArgs, OrgAppsArgs, OrgCommand};
 use crate::commands::{runtime, session};
 use crate::{input, output, progress::Progress};
 use appwarden_core::Error;
-use appwarden_core::github::audit_log::programmatic_access_phrase;
+use appwarden_core::github::audit_log::phrase_with;
 use appwarden_core::github::level_rank as rank;
 use appwarden_core::github::{
     AuditEvent, AuditInclude, AuditOrder, AuditQuery, ClientOptions, Installation,
@@ -31,11 +31,7 @@ fn permission_filter(text: &str) -> Result<(String, Option<String>), Error> {
         Some((name, level)) => (name.trim(), Some(level.trim().to_ascii_lowercase())),
         None => (text.trim(), None),
     };
-    if name.is_empty()
-        || level
-            .as_deref()
-            .is_some_and(|l| !["read", "write", "admin"].contains(&l))
-    {
+    if name.is_empty() || level.as_deref().is_some_and(|l| rank(l) == 0) {
         return Err(Error::InvalidInput(format!(
             "'{text}' is not a permission filter: write NAME (contents) or NAME=LEVEL with read, write or admin (contents=write)."
         )));
@@ -104,7 +100,8 @@ fn apps(args: OrgAppsArgs) -> Result<i32, Error> {
                 "REPOSITORIES",
                 "INSTALLED",
                 "STATE",
-                "PERMISSIONS"
+                "PERMISSIONS",
+                "EVENTS",
             ],
             &rows
         )
@@ -130,12 +127,10 @@ fn apps(args: OrgAppsArgs) -> Result<i32, Error> {
 
 fn audit_log(args: AuditLogArgs) -> Result<i32, Error> {
     let session = session(&args.app, ClientOptions::default())?;
-    let mut phrase = args.phrase.clone().unwrap_or_default();
-    if args.programmatic_access {
-        phrase = format!("{phrase} {}", programmatic_access_phrase())
-            .trim()
-            .to_owned();
-    }
+    let phrase = phrase_with(
+        args.phrase.as_deref().unwrap_or(""),
+        args.programmatic_access,
+    );
     let since = args
         .since
         .as_deref()
@@ -208,7 +203,7 @@ fn audit_log(args: AuditLogArgs) -> Result<i32, Error> {
         } else {
             ""
         },
-        if query.since.is_none() && !query.phrase.contains("created:") {
+        if query.searches_default_window() {
             "; GitHub searched the last three months (--since reaches further)"
         } else {
             ""

@@ -359,18 +359,20 @@ impl ActivityLog {
 
     /// Every entry, oldest first (none when there is no record yet).
     pub fn entries(&self) -> Result<Vec<ActivityEntry>, ActivityError> {
-        let text = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(ActivityError::Io {
-                    path: self.path.clone(),
-                    doing: "read",
-                    source,
-                });
-            }
-        };
-        text.split(|b| *b == b'\n')
+        Ok(self.read()?.0)
+    }
+
+    /// Checks the chain: each line's `prev` is the SHA-256 of the line before it.
+    pub fn verify(&self) -> Result<Verification, ActivityError> {
+        let text = self.text()?;
+        Ok(chain(&text))
+    }
+
+    /// Every entry, oldest first, and whether the chain holds: the file read once.
+    pub fn read(&self) -> Result<(Vec<ActivityEntry>, Verification), ActivityError> {
+        let text = self.text()?;
+        let entries = text
+            .split(|b| *b == b'\n')
             .enumerate()
             .filter(|(_, line)| !line.is_empty())
             .map(|(index, line)| {
@@ -380,55 +382,56 @@ impl ActivityLog {
                     detail: err.to_string(),
                 })
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok((entries, chain(&text)))
     }
 
-    /// Checks the chain: each line's `prev` is the SHA-256 of the line before it.
-    pub fn verify(&self) -> Result<Verification, ActivityError> {
-        let text = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Verification::Intact { lines: 0 });
-            }
-            Err(source) => {
-                return Err(ActivityError::Io {
-                    path: self.path.clone(),
-                    doing: "read",
-                    source,
-                });
+    /// The file's bytes (none before the first entry).
+    fn text(&self) -> Result<Vec<u8>, ActivityError> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => Ok(bytes),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(source) => Err(ActivityError::Io {
+                path: self.path.clone(),
+                doing: "read",
+                source,
+            }),
+        }
+    }
+}
+
+/// Whether each line of `text` follows the one before it.
+fn chain(text: &[u8]) -> Verification {
+    let mut expected = GENESIS.to_owned();
+    let mut lines = 0;
+    for (index, line) in text.split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let number = index + 1;
+        let entry: ActivityEntry = match serde_json::from_slice(line) {
+            Ok(entry) => entry,
+            Err(err) => {
+                return Verification::Broken {
+                    line: number,
+                    reason: format!("it is not an entry ({err})"),
+                };
             }
         };
-        let mut expected = GENESIS.to_owned();
-        let mut lines = 0;
-        for (index, line) in text.split(|b| *b == b'\n').enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let number = index + 1;
-            let entry: ActivityEntry = match serde_json::from_slice(line) {
-                Ok(entry) => entry,
-                Err(err) => {
-                    return Ok(Verification::Broken {
-                        line: number,
-                        reason: format!("it is not an entry ({err})"),
-                    });
-                }
+        if entry.prev != expected {
+            return Verification::Broken {
+                line: number,
+                reason: if number == 1 {
+                    "it is the first line but does not start the chain: lines before it were removed".to_owned()
+                } else {
+                    "it does not follow the line before it: that line was edited, or lines between them were removed".to_owned()
+                },
             };
-            if entry.prev != expected {
-                return Ok(Verification::Broken {
-                    line: number,
-                    reason: if number == 1 {
-                        "it is the first line but does not start the chain: lines before it were removed".to_owned()
-                    } else {
-                        "it does not follow the line before it: that line was edited, or lines between them were removed".to_owned()
-                    },
-                });
-            }
-            expected = digest(line);
-            lines += 1;
         }
-        Ok(Verification::Intact { lines })
+        expected = digest(line);
+        lines += 1;
     }
+    Verification::Intact { lines }
 }
 
 /// The file's last non-empty line (read from its end), without its newline.

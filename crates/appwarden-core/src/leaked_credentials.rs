@@ -181,6 +181,16 @@ impl GitHubClient {
     }
 }
 
+/// Refuses, before anything is sent, a host without `POST /credentials/revoke`.
+pub fn check_host(api_url: &crate::ApiUrl) -> Result<(), crate::Error> {
+    if api_url.is_enterprise_server() {
+        return Err(crate::Error::InvalidInput(
+            "Enterprise Server has no POST /credentials/revoke: revoke the tokens in the site admin dashboard, or ask their owners to. Nothing was sent.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// How a revocation went, request by request.
 #[derive(Debug, Default)]
 pub struct RevocationReport {

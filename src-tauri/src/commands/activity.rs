@@ -19,8 +19,8 @@ fn no_record() -> IpcError {
 pub async fn activity_entries(state: State<'_, DesktopState>) -> IpcResult<ActivityView> {
     let log = state.activity.clone().ok_or_else(no_record)?;
     tokio::task::spawn_blocking(move || {
-        let entries = log.entries().map_err(unreadable)?;
-        let chain = log.verify().map_err(unreadable)?.into();
+        let (entries, chain) = log.read().map_err(unreadable)?;
+        let chain = chain.into();
         let mut rows: Vec<ActivityRow> = entries
             .iter()
             .enumerate()

@@ -44,23 +44,12 @@ pub async fn revoke_exposed_credentials(
     batch: u64,
     name: Option<String>,
 ) -> IpcResult<RevocationOutcome> {
-    let client = match &name {
-        Some(name) => {
-            let app = state.app(name).await?;
-            state.anonymous_client(&app)?
-        }
-        None => appwarden_core::github::GitHubClient::new(
-            appwarden_core::ApiUrl::github_com(),
-            state.clock.clone(),
-            state.options.clone(),
-        )
-        .map_err(appwarden_core::Error::from)?,
+    let app = match &name {
+        Some(name) => Some(state.app(name).await?),
+        None => None,
     };
-    if client.api_url().is_enterprise_server() {
-        return Err(IpcError::invalid(
-            "Enterprise Server has no POST /credentials/revoke: revoke the tokens in the site admin dashboard, or ask their owners to. Nothing was sent.",
-        ));
-    }
+    let client = state.anonymous_client(app.as_ref())?;
+    leaked_credentials::check_host(client.api_url())?;
     let found = state.take_exposed(batch).ok_or_else(|| {
         IpcError::invalid("Those credentials are no longer loaded: paste them and find them again.")
     })?;

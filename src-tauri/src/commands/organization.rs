@@ -7,7 +7,7 @@ use crate::ipc::{
     OrgAppRow, OrgAppsView,
 };
 use crate::state::DesktopState;
-use appwarden_core::github::audit_log::programmatic_access_phrase;
+use appwarden_core::github::audit_log::phrase_with;
 use appwarden_core::github::{AuditOrder, AuditQuery};
 use std::ops::ControlFlow;
 use tauri::State;
@@ -55,12 +55,7 @@ pub async fn org_audit_log(
         return Err(IpcError::invalid("Ask for at least one event."));
     }
     let session = state.session(&name).await?;
-    let mut phrase = search.phrase.trim().to_owned();
-    if search.programmatic_access {
-        phrase = format!("{phrase} {}", programmatic_access_phrase())
-            .trim()
-            .to_owned();
-    }
+    let phrase = phrase_with(&search.phrase, search.programmatic_access);
     let since = search
         .since_days
         .map(|days| session.client.github_now() - chrono::Duration::days(i64::from(days)));
@@ -87,18 +82,12 @@ pub async fn org_audit_log(
         })
         .await?;
     state.remember_audit_events(&name, &org, kept);
-    let sent = query.phrase.clone();
     Ok(AuditOutcome {
         events: read.events as u32,
         pages: read.pages as u32,
         stopped_early: read.stopped_early,
-        default_window: since.is_none() && !sent.contains("created:"),
-        phrase: match since {
-            Some(since) => format!("{sent} created:>={}", since.format("%Y-%m-%d"))
-                .trim()
-                .to_owned(),
-            None => sent,
-        },
+        default_window: query.searches_default_window(),
+        phrase: query.sent_phrase(),
     })
 }
 

@@ -165,7 +165,7 @@ pub async fn webhook_source_ranges(
     name: String,
 ) -> IpcResult<SourceRangesView> {
     let app = state.app(&name).await?;
-    let client = state.anonymous_client(&app)?;
+    let client = state.anonymous_client(Some(&app))?;
     let ranges = appwarden_core::source_ranges::SourceRanges::fetch(&client, state.clock.now())
         .await
         .map_err(appwarden_core::Error::from)?;

@@ -22,6 +22,17 @@ pub const PROGRAMMATIC_ACCESS: [&str; 6] = [
     "org_credential_authorization",
 ];
 
+/// `phrase` and, with `programmatic_access`, the qualifiers for those categories.
+pub fn phrase_with(phrase: &str, programmatic_access: bool) -> String {
+    if programmatic_access {
+        format!("{} {}", phrase.trim(), programmatic_access_phrase())
+            .trim()
+            .to_owned()
+    } else {
+        phrase.trim().to_owned()
+    }
+}
+
 /// `action:` qualifiers for those categories: several values of one qualifier match any of
 /// them (GitHub's docs show it for `repo:`).
 pub fn programmatic_access_phrase() -> String {
@@ -78,18 +89,29 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
+    /// The phrase as it is sent: the query's, with `created:>=DATE` for `since`.
+    pub fn sent_phrase(&self) -> String {
+        let phrase = self.phrase.trim();
+        match self.since {
+            Some(since) => format!("{phrase} created:>={}", since.format("%Y-%m-%d"))
+                .trim()
+                .to_owned(),
+            None => phrase.to_owned(),
+        }
+    }
+
+    /// Whether GitHub searches only its default three months (no `created:` sent).
+    pub fn searches_default_window(&self) -> bool {
+        !self.sent_phrase().contains("created:")
+    }
+
     fn path(&self, org: &str, after: Option<&str>) -> String {
         let mut path = format!(
             "/orgs/{}/audit-log?per_page={}",
             super::segment(org),
             self.per_page.clamp(1, 100)
         );
-        let mut phrase = self.phrase.trim().to_owned();
-        if let Some(since) = self.since {
-            phrase = format!("{phrase} created:>={}", since.format("%Y-%m-%d"))
-                .trim()
-                .to_owned();
-        }
+        let phrase = self.sent_phrase();
         if !phrase.is_empty() {
             path.push_str(&format!("&phrase={}", super::segment(&phrase)));
         }
