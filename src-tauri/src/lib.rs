@@ -9,6 +9,8 @@ mod rate_limits;
 pub mod state;
 mod webkit;
 
+pub use webkit::prepare_environment;
+
 use appwarden_core::clock;
 use appwarden_core::github::ClientOptions;
 use appwarden_core::store::AppStore;
