@@ -5,7 +5,7 @@ use crate::args::{InstallationsArgs, ListFormat};
 use crate::commands::{runtime, session};
 use crate::output;
 use appwarden_core::acceptance::{self, AcceptanceGap};
-use appwarden_core::github::{ClientOptions, Installation};
+use appwarden_core::github::{App, ClientOptions, Installation, Listing};
 use appwarden_core::listing_cache::ListingCache;
 use appwarden_core::{Error, export};
 
@@ -37,13 +37,28 @@ pub fn run(args: InstallationsArgs) -> Result<i32, Error> {
         );
     progress.finish();
     let listing = listing?;
+    // The cache is written beside the printing, not after it (each takes a few tenths of a
+    // second at 100,000 installations).
+    std::thread::scope(|scope| {
+        if let Some(cache) = &cache {
+            scope.spawn(|| {
+                let _ = session.save_listing(cache, &listing);
+            });
+        }
+        print(&args, app.as_ref(), &listing);
+    });
+    Ok(0)
+}
+
+/// The listing in the format asked for on stdout, and how many on stderr.
+fn print(args: &InstallationsArgs, app: Option<&App>, listing: &Listing) {
     let unchanged = listing.unchanged();
     // Borrowed from the pages, not moved out of them: 100,000 installations are never in
     // memory twice.
     let mut all: Vec<&Installation> = listing.snapshot.distinct().collect();
     all.sort_by_key(|inst| inst.id);
     let total = all.len();
-    let rows: Vec<(&Installation, Option<AcceptanceGap>)> = match &app {
+    let rows: Vec<(&Installation, Option<AcceptanceGap>)> = match app {
         Some(app) => all
             .into_iter()
             .filter_map(|inst| acceptance::gap(app, inst).map(|gap| (inst, Some(gap))))
@@ -73,7 +88,6 @@ pub fn run(args: InstallationsArgs) -> Result<i32, Error> {
     } else {
         eprintln!("{shown}");
     }
-    Ok(0)
 }
 
 const COLUMNS: [&str; 7] = [

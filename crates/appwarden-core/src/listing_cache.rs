@@ -10,10 +10,11 @@
 //! Linux), in `installations/`, one file per app named by a hash of its API URL and app ID.
 
 use crate::github::ListingSnapshot;
-use crate::store::config::{ConfigError, write_atomically_with};
+use crate::store::config::{ConfigError, Durability, write_atomically_with};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const CACHE_DIR_ENV: &str = "APPWARDEN_CACHE_DIR";
@@ -103,8 +104,14 @@ impl ListingCache {
             fetched_at,
             snapshot,
         };
-        write_atomically_with(&self.dir, &Self::file_name(api_url, app_id), |file| {
-            serde_json::to_writer(file, &cached).map_err(std::io::Error::other)
+        let name = Self::file_name(api_url, app_id);
+        write_atomically_with(&self.dir, &name, Durability::Cache, |file| {
+            // A buffer of a known type, so that serde_json's many small writes are inlined
+            // rather than each a call through `dyn Write` (measured: a fifth of the time to
+            // save 100,000 installations).
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+            serde_json::to_writer(&mut buffered, &cached).map_err(std::io::Error::other)?;
+            buffered.flush()
         })
     }
 

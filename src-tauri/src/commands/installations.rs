@@ -78,9 +78,19 @@ pub async fn list_installations(
         requests: listing.requests,
         not_modified: listing.not_modified,
     };
-    // The pages (every installation in full) are sent, saved and done with; their memory
-    // is handed back off the async runtime, without holding up the answer.
-    drop(listing);
+    // Saved before the answer (the export reads what was saved), off the async runtime;
+    // then the pages (every installation in full) are done with, and their memory is handed
+    // back without holding up the answer.
+    if let Some(cache) = state.listing_cache.clone() {
+        let session = session.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let _ = session.save_listing(&cache, &listing);
+            drop(listing);
+        })
+        .await;
+    } else {
+        drop(listing);
+    }
     tokio::task::spawn_blocking(crate::memory::release_free_heap);
     Ok(outcome)
 }

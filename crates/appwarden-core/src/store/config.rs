@@ -187,7 +187,20 @@ impl ConfigFile {
 /// Writes `dir/file_name` atomically: a temporary file in the same directory, flushed to
 /// disk, renamed over the old one (private to the user on Unix).
 pub fn write_atomically(dir: &Path, file_name: &str, contents: &[u8]) -> Result<(), ConfigError> {
-    write_atomically_with(dir, file_name, |file| file.write_all(contents))
+    write_atomically_with(dir, file_name, Durability::Synced, |file| {
+        file.write_all(contents)
+    })
+}
+
+/// Whether a replaced file must survive a crash of the machine right after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Flushed to disk before it replaces the old one (configuration, exports).
+    Synced,
+    /// Left to the OS to flush: for a cache, which is checked when read and only saves
+    /// time, so a file a crash left damaged is ignored (at 100,000 installations the flush
+    /// took 70 ms).
+    Cache,
 }
 
 /// Like [`write_atomically`], with the contents written by `write` (through a buffer), so
@@ -195,6 +208,7 @@ pub fn write_atomically(dir: &Path, file_name: &str, contents: &[u8]) -> Result<
 pub fn write_atomically_with(
     dir: &Path,
     file_name: &str,
+    durability: Durability,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), ConfigError> {
     let write_err = |source| ConfigError::Write {
@@ -211,11 +225,15 @@ pub fn write_atomically_with(
         write(&mut buffered).map_err(write_err)?;
         buffered.flush().map_err(write_err)?;
     }
-    temp.as_file().sync_all().map_err(write_err)?;
+    if durability == Durability::Synced {
+        temp.as_file().sync_all().map_err(write_err)?;
+    }
     temp.persist(dir.join(file_name))
         .map_err(|err| write_err(err.error))?;
     #[cfg(unix)]
-    if let Ok(dir) = std::fs::File::open(dir) {
+    if durability == Durability::Synced
+        && let Ok(dir) = std::fs::File::open(dir)
+    {
         let _ = dir.sync_all();
     }
     Ok(())
