@@ -1126,10 +1126,9 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
             );
             break;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the token key never appeared"
-        );
+        if std::time::Instant::now() >= deadline {
+            app.gave_up("the token key never appeared").await;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.shot("03-key-on-token").await;

@@ -216,12 +216,41 @@ impl Desktop {
     }
 
     pub async fn el(&self, testid: &str) -> WebElement {
-        self.driver
+        match self
+            .driver
             .query(By::Css(format!("[data-testid='{testid}']")))
             .wait(Duration::from_secs(15), Duration::from_millis(50))
             .first()
             .await
-            .unwrap_or_else(|e| panic!("no [data-testid={testid}]: {e}"))
+        {
+            Ok(element) => element,
+            Err(err) => {
+                self.gave_up(&format!("no [data-testid={testid}]: {err}"))
+                    .await
+            }
+        }
+    }
+
+    /// Fails the test with what the window showed when it gave up waiting: its text, and a
+    /// screenshot (`gave-up.png` beside the test's others), so a failure in CI says why.
+    pub async fn gave_up(&self, what: &str) -> ! {
+        let shown = match self
+            .driver
+            .execute("return document.body.innerText;", vec![])
+            .await
+        {
+            Ok(answer) => answer.json().as_str().unwrap_or_default().to_owned(),
+            Err(err) => format!("(the page's text could not be read: {err})"),
+        };
+        let _ = self
+            .driver
+            .screenshot(&self.shots.join("gave-up.png"))
+            .await;
+        let shown: String = shown.chars().take(3000).collect();
+        panic!(
+            "{what}\n--- the window showed:\n{shown}\n--- (screenshot: {}/gave-up.png)",
+            self.shots.display()
+        );
     }
 
     /// Waits until the element's text satisfies `check`; returns it.
@@ -237,10 +266,12 @@ impl Desktop {
             {
                 return text;
             }
-            assert!(
-                Instant::now() < deadline,
-                "[data-testid={testid}] never showed the expected text"
-            );
+            if Instant::now() >= deadline {
+                self.gave_up(&format!(
+                    "[data-testid={testid}] never showed the expected text"
+                ))
+                .await;
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
