@@ -1182,6 +1182,37 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
     );
     app.quit().await;
 
+    // The next morning: the app starts with its key on a locked token. Everything it asks
+    // GitHub for at start (the app, its installations) waits on one PIN dialog, and all of it
+    // loads once the token is unlocked.
+    let app = Desktop::start(
+        "hardware-key-restart",
+        &keyring,
+        home.path(),
+        &[("SOFTHSM2_CONF", &conf)],
+    )
+    .await;
+    app.wait_text("pin-token", |text| text == "window token")
+        .await;
+    app.shot("01-pin-at-start").await;
+    app.el("pin-input").await.send_keys(PIN).await.unwrap();
+    app.el("pin-unlock").await.click().await.unwrap();
+    app.wait_text("list-status", |text| {
+        text.contains("12 of 12 installations")
+    })
+    .await;
+    app.el("tab-overview").await.click().await.unwrap();
+    app.wait_text("overview-installations", |text| text == "12")
+        .await;
+    let dialogs = app
+        .driver
+        .find_all(By::Css("[data-testid=pin-dialog]"))
+        .await
+        .unwrap();
+    assert!(dialogs.is_empty(), "the PIN was asked for again");
+    app.shot("02-loaded-after-one-pin").await;
+    app.quit().await;
+
     // The PIN is in no file the app wrote (config, cache, log).
     for file in appwarden_system_tests::files_under(home.path()) {
         let bytes = std::fs::read(&file).unwrap_or_default();

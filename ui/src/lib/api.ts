@@ -26,11 +26,10 @@ import type { IpcError } from "./bindings/IpcError";
 import type { KeySource } from "./bindings/KeySource";
 import type { KeyVerdict } from "./bindings/KeyVerdict";
 import type { ModuleList } from "./bindings/ModuleList";
-import type { PinEntry } from "./bindings/PinEntry";
 import type { TokenKeyRequest } from "./bindings/TokenKeyRequest";
 import type { TokenKeys } from "./bindings/TokenKeys";
 import type { TokenList } from "./bindings/TokenList";
-import { pinGate, wantsPin } from "./pinGate.svelte";
+import { pinGate } from "./pinGate.svelte";
 import type { ListEvent } from "./bindings/ListEvent";
 import type { ListOutcome } from "./bindings/ListOutcome";
 import type { MintedToken } from "./bindings/MintedToken";
@@ -79,38 +78,11 @@ async function invokeOnce<T>(command: string, args?: Record<string, unknown>): P
 }
 
 /** Calls a command; when it needs a token's PIN, asks for it, unlocks the token and retries. */
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  for (;;) {
-    try {
-      return await invokeOnce<T>(command, args);
-    } catch (err) {
-      const error = asIpcError(err);
-      if (!wantsPin(error)) throw error;
-      await unlockWithDialog(error);
-    }
-  }
-}
-
-/** Asks for the PIN until the token accepts it; throws `error` when the user cancels. */
-async function unlockWithDialog(error: IpcError & { pin_prompt: NonNullable<IpcError["pin_prompt"]> }) {
-  let shown: IpcError | null = error.code === "pin_incorrect" ? error : null;
-  for (;;) {
-    const answer = await pinGate.ask(error.pin_prompt, shown);
-    if (!answer) throw error;
-    const entry: PinEntry = {
-      module: error.pin_prompt.module,
-      token_label: error.pin_prompt.token_label,
-      pin: answer.pin,
-      remember: answer.remember,
-    };
-    try {
-      await invokeOnce<void>("unlock_token", { entry });
-      return;
-    } catch (err) {
-      shown = asIpcError(err);
-      if (!wantsPin(shown)) throw shown;
-    }
-  }
+function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  return pinGate.withPin(
+    () => invokeOnce<T>(command, args),
+    (entry) => invokeOnce<void>("unlock_token", { entry }),
+  );
 }
 
 export const api = {
