@@ -24,9 +24,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== IPC bindings are current"
 bindings=$(mktemp -d)
-TS_RS_EXPORT_DIR="$bindings" cargo test --locked -q -p appwarden-desktop --lib export_bindings >/dev/null
+# The core's own exported types (command arguments such as Review) as well as the desktop's.
+TS_RS_EXPORT_DIR="$bindings" cargo test --locked -q -p appwarden-core -p appwarden-desktop --lib export_bindings >/dev/null
 if ! diff -r "$bindings" ui/src/lib/bindings; then
-  echo "ui/src/lib/bindings is stale: run 'cargo test -p appwarden-desktop --lib export_bindings' and commit the result" >&2
+  echo "ui/src/lib/bindings is stale: run 'cargo test -p appwarden-core -p appwarden-desktop --lib export_bindings' and commit the result" >&2
   exit 1
 fi
 rm -rf "$bindings"

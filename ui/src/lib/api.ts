@@ -53,6 +53,7 @@ import type { OrgAppsView } from "./bindings/OrgAppsView";
 import type { BulkOutcome } from "./bindings/BulkOutcome";
 import type { PatQuery } from "./bindings/PatQuery";
 import type { PatRow } from "./bindings/PatRow";
+import type { Review } from "./bindings/Review";
 import type { SamlRow } from "./bindings/SamlRow";
 
 /** Anything thrown by a command, normalised to an IpcError. */
@@ -135,7 +136,7 @@ export const api = {
   orgPatGrants: (name: string, org: string, query: PatQuery) => call<PatRow[]>("org_pat_grants", { name, org, query }),
   orgPatRepositories: (name: string, org: string, id: number, grant: boolean) =>
     call<RepositoryRow[]>("org_pat_repositories", { name, org, id, grant }),
-  reviewPatRequests: (name: string, org: string, ids: number[], review: "approve" | "deny", reason: string | null) =>
+  reviewPatRequests: (name: string, org: string, ids: number[], review: Review, reason: string | null) =>
     call<BulkOutcome>("review_pat_requests", { name, org, ids, review, reason }),
   revokePatGrants: (name: string, org: string, ids: number[], confirmLogin: string) =>
     call<BulkOutcome>("revoke_pat_grants", { name, org, ids, confirmLogin }),

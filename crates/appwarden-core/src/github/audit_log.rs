@@ -67,7 +67,6 @@ impl AuditInclude {
 /// Newest first (GitHub's default) or oldest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum AuditOrder {
     #[default]
     Desc,
