@@ -1197,13 +1197,26 @@ async fn a_key_is_imported_into_a_hardware_token_from_the_window_and_mints_there
     app.shot("01-pin-at-start").await;
     app.el("pin-input").await.send_keys(PIN).await.unwrap();
     app.el("pin-unlock").await.click().await.unwrap();
+    // The cached list shows at once; the refresh behind it, asked again after the PIN, must
+    // bring the whole list (not an empty one) to replace it.
     app.wait_text("list-status", |text| {
-        text.contains("12 of 12 installations")
+        text.contains("12 of 12 installations") && !text.contains("refreshing")
     })
     .await;
     app.el("tab-overview").await.click().await.unwrap();
     app.wait_text("overview-installations", |text| text == "12")
         .await;
+    let organizations = app.wait_text("count-organizations", |_| true).await;
+    let users = app.wait_text("count-users", |_| true).await;
+    let leading = |text: &str| -> usize {
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or(0)
+    };
+    assert_eq!(
+        leading(&organizations) + leading(&users),
+        12,
+        "the counts cover every installation: {organizations:?} {users:?}"
+    );
     let dialogs = app
         .driver
         .find_all(By::Css("[data-testid=pin-dialog]"))

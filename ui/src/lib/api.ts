@@ -53,6 +53,7 @@ import type { OrgAppsView } from "./bindings/OrgAppsView";
 import type { BulkOutcome } from "./bindings/BulkOutcome";
 import type { PatQuery } from "./bindings/PatQuery";
 import type { PatRow } from "./bindings/PatRow";
+import type { PinEntry } from "./bindings/PinEntry";
 import type { Review } from "./bindings/Review";
 import type { SamlRow } from "./bindings/SamlRow";
 
@@ -78,12 +79,30 @@ async function invokeOnce<T>(command: string, args?: Record<string, unknown>): P
   }
 }
 
+const unlockToken = (entry: PinEntry) => invokeOnce<void>("unlock_token", { entry });
+
 /** Calls a command; when it needs a token's PIN, asks for it, unlocks the token and retries. */
 function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  return pinGate.withPin(
-    () => invokeOnce<T>(command, args),
-    (entry) => invokeOnce<void>("unlock_token", { entry }),
-  );
+  return pinGate.withPin(() => invokeOnce<T>(command, args), unlockToken);
+}
+
+/**
+ * Calls a command that streams events to `onEvent` through the Channel argument `channelArg`.
+ * Each attempt gets a Channel of its own: Tauri closes a channel when the command holding it
+ * returns, so a retry after the PIN dialog would otherwise stream into a closed one and every
+ * event would be lost.
+ */
+function callStreaming<T, E>(
+  command: string,
+  args: Record<string, unknown>,
+  channelArg: string,
+  onEvent: (event: E) => void,
+): Promise<T> {
+  return pinGate.withPin(() => {
+    const channel = new Channel<E>();
+    channel.onmessage = onEvent;
+    return invokeOnce<T>(command, { ...args, [channelArg]: channel });
+  }, unlockToken);
 }
 
 export const api = {
@@ -112,11 +131,8 @@ export const api = {
     call<AppSummary>("add_token_key", { name, request, verify }),
   compareFingerprints: (name: string, pasted: string) =>
     call<FingerprintReport>("compare_fingerprints", { name, pasted }),
-  listInstallations: (name: string, onEvent: (event: ListEvent) => void) => {
-    const channel = new Channel<ListEvent>();
-    channel.onmessage = onEvent;
-    return call<ListOutcome>("list_installations", { name, onEvent: channel });
-  },
+  listInstallations: (name: string, onEvent: (event: ListEvent) => void) =>
+    callStreaming<ListOutcome, ListEvent>("list_installations", { name }, "onEvent", onEvent),
   cachedInstallations: (name: string) => call<CachedInstallations | null>("cached_installations", { name }),
   installationRepositories: (name: string, installationId: number) =>
     call<RepositoryRow[]>("installation_repositories", { name, installationId }),
@@ -145,11 +161,8 @@ export const api = {
   removeSamlAuthorization: (name: string, org: string, credentialId: number, owner: string, confirmLogin: string) =>
     call<void>("remove_saml_authorization", { name, org, credentialId, owner, confirmLogin }),
   orgInstalledApps: (name: string, org: string) => call<OrgAppsView>("org_installed_apps", { name, org }),
-  orgAuditLog: (name: string, org: string, search: AuditSearch, onPage: (progress: AuditProgress) => void) => {
-    const channel = new Channel<AuditProgress>();
-    channel.onmessage = onPage;
-    return call<AuditOutcome>("org_audit_log", { name, org, search, onPage: channel });
-  },
+  orgAuditLog: (name: string, org: string, search: AuditSearch, onPage: (progress: AuditProgress) => void) =>
+    callStreaming<AuditOutcome, AuditProgress>("org_audit_log", { name, org, search }, "onPage", onPage),
   exportAuditLog: (name: string, org: string, indexes: number[]) =>
     call<ExportOutcome | null>("export_audit_log", { name, org, indexes }),
   webhookSourceRanges: (name: string) => call<SourceRangesView>("webhook_source_ranges", { name }),
@@ -162,11 +175,8 @@ export const api = {
   redeliver: (name: string, deliveryId: number) => call<void>("redeliver", { name, deliveryId }),
   planRedelivery: (name: string, since: string, until: string | null) =>
     call<RedeliveryPlanView>("plan_redelivery", { name, since, until }),
-  redeliverMany: (name: string, deliveryIds: number[], onStep: (step: RedeliveryStep) => void) => {
-    const channel = new Channel<RedeliveryStep>();
-    channel.onmessage = onStep;
-    return call<RedeliveryOutcome>("redeliver_many", { name, deliveryIds, onStep: channel });
-  },
+  redeliverMany: (name: string, deliveryIds: number[], onStep: (step: RedeliveryStep) => void) =>
+    callStreaming<RedeliveryOutcome, RedeliveryStep>("redeliver_many", { name, deliveryIds }, "onStep", onStep),
   checkSignature: (payload: string, secret: string, signature: string) =>
     call<SignatureVerdict>("check_signature", { payload, secret, signature }),
   getSettings: () => call<Settings>("get_settings"),
