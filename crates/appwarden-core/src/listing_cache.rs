@@ -14,7 +14,6 @@ use crate::store::config::{ConfigError, Durability, write_atomically_with};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const CACHE_DIR_ENV: &str = "APPWARDEN_CACHE_DIR";
@@ -106,12 +105,7 @@ impl ListingCache {
         };
         let name = Self::file_name(api_url, app_id);
         write_atomically_with(&self.dir, &name, Durability::Cache, |file| {
-            // A buffer of a known type, so that serde_json's many small writes are inlined
-            // rather than each a call through `dyn Write` (measured: a fifth of the time to
-            // save 100,000 installations).
-            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
-            serde_json::to_writer(&mut buffered, &cached).map_err(std::io::Error::other)?;
-            buffered.flush()
+            serde_json::to_writer(file, &cached).map_err(std::io::Error::other)
         })
     }
 

